@@ -1,0 +1,562 @@
+//! The baseline distribution set: the embedded default and `--config FILE`.
+
+use crate::dist::{BinnedUniform, Categorical};
+use novawireless_model::{Contract, InternetService, MultipleLines, PaymentMethod, YesNo};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::str::FromStr;
+
+/// The embedded default baseline, in the same JSON form `--config` accepts.
+pub const EMBEDDED_BASELINE: &str = include_str!("baseline.json");
+
+/// Why a distribution set was refused. Every message names the field.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The config file could not be read.
+    #[error("config file {path}: {source}")]
+    Read {
+        /// The file.
+        path: String,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+    /// The text is not JSON, or does not have the expected shape.
+    #[error("config {origin}: {message}")]
+    Json {
+        /// The file, or `embedded baseline`.
+        origin: String,
+        /// serde's description, which names unknown or mistyped keys.
+        message: String,
+    },
+    /// A value is out of range.
+    #[error("config {origin}: {field}: {message}")]
+    Invalid {
+        /// The file, or `embedded baseline`.
+        origin: String,
+        /// The field, e.g. `tenure_months.bins[2]`.
+        field: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBinned {
+    min: f64,
+    max: f64,
+    bins: Vec<Vec<f64>>,
+    probs: Vec<f64>,
+}
+
+type RawCategorical = BTreeMap<String, f64>;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawChurnModel {
+    tenure_per_month: Option<f64>,
+    #[serde(rename = "InternetService")]
+    internet_service: Option<RawCategorical>,
+    #[serde(rename = "PaymentMethod")]
+    payment_method: Option<RawCategorical>,
+    noise_sd: Option<f64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLatentTraits {
+    trust_mean: Option<f64>,
+    trust_per_churn: Option<f64>,
+    trust_noise_sd: Option<f64>,
+    patience_mean: Option<f64>,
+    patience_per_churn: Option<f64>,
+    patience_noise_sd: Option<f64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawBaseline {
+    churn_base_rate: Option<f64>,
+    tenure_months: Option<RawBinned>,
+    monthly_charges: Option<RawBinned>,
+    #[serde(rename = "InternetService")]
+    internet_service: Option<RawCategorical>,
+    #[serde(rename = "PaymentMethod")]
+    payment_method: Option<RawCategorical>,
+    #[serde(rename = "MultipleLines")]
+    multiple_lines: Option<RawCategorical>,
+    #[serde(rename = "Contract")]
+    contract: Option<RawCategorical>,
+    #[serde(rename = "PaperlessBilling")]
+    paperless_billing: Option<RawCategorical>,
+    #[serde(rename = "OnlineSecurity")]
+    online_security: Option<RawCategorical>,
+    #[serde(rename = "OnlineBackup")]
+    online_backup: Option<RawCategorical>,
+    #[serde(rename = "DeviceProtection")]
+    device_protection: Option<RawCategorical>,
+    #[serde(rename = "StreamingTV")]
+    streaming_tv: Option<RawCategorical>,
+    #[serde(rename = "StreamingMovies")]
+    streaming_movies: Option<RawCategorical>,
+    churn_model: Option<RawChurnModel>,
+    latent_traits: Option<RawLatentTraits>,
+}
+
+/// The original pipeline's wrapper: `registry.customer_params` names a key of
+/// `sources`, whose `payload` is the distribution set.
+#[derive(Debug, Deserialize)]
+struct RawWrapper {
+    registry: RawRegistry,
+    sources: BTreeMap<String, RawSource>,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawRegistry {
+    customer_params: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct RawSource {
+    payload: serde_json::Value,
+}
+
+/// Coefficients of the per-customer churn model (on the logit scale).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChurnCoefficients {
+    /// Change of the logit per month of tenure.
+    pub tenure_per_month: f64,
+    /// Effect of the raw internet service, in [`InternetService::ALL`] order.
+    pub internet_service: Vec<f64>,
+    /// Effect of the payment method, in [`PaymentMethod::ALL`] order.
+    pub payment_method: Vec<f64>,
+    /// Standard deviation of the individual noise (bounded at ±2.5 sd).
+    pub noise_sd: f64,
+}
+
+/// How the latent traits follow churn risk.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LatentTraitParams {
+    /// Mean trust (0–100 scale) at the base churn rate.
+    pub trust_mean: f64,
+    /// Change of trust per unit of churn risk above the base rate.
+    pub trust_per_churn: f64,
+    /// Standard deviation of the individual trust noise (bounded at ±2.5 sd).
+    pub trust_noise_sd: f64,
+    /// Mean patience (0–1) at the base churn rate.
+    pub patience_mean: f64,
+    /// Change of patience per unit of churn risk above the base rate.
+    pub patience_per_churn: f64,
+    /// Standard deviation of the individual patience noise (bounded at ±2.5 sd).
+    pub patience_noise_sd: f64,
+}
+
+/// A validated distribution set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Baseline {
+    /// Target mean churn risk; the churn model's intercept is solved for it.
+    pub churn_base_rate: f64,
+    /// Tenure in months (floored to an integer).
+    pub tenure_months: BinnedUniform,
+    /// Monthly charges in dollars (rounded to cents).
+    pub monthly_charges: BinnedUniform,
+    /// Raw internet service.
+    pub internet_service: Categorical<InternetService>,
+    /// Payment method.
+    pub payment_method: Categorical<PaymentMethod>,
+    /// Raw MultipleLines answer.
+    pub multiple_lines: Categorical<MultipleLines>,
+    /// Contract, kept as `contract_proxy`.
+    pub contract: Categorical<Contract>,
+    /// Paperless billing.
+    pub paperless_billing: Categorical<YesNo>,
+    /// Add-on: online security.
+    pub online_security: Categorical<YesNo>,
+    /// Add-on: online backup.
+    pub online_backup: Categorical<YesNo>,
+    /// Add-on: device protection.
+    pub device_protection: Categorical<YesNo>,
+    /// Add-on: streaming TV.
+    pub streaming_tv: Categorical<YesNo>,
+    /// Add-on: streaming movies.
+    pub streaming_movies: Categorical<YesNo>,
+    /// The churn model.
+    pub churn: ChurnCoefficients,
+    /// The latent traits.
+    pub traits: LatentTraitParams,
+}
+
+impl Default for Baseline {
+    fn default() -> Self {
+        Self::embedded()
+    }
+}
+
+impl Baseline {
+    /// The embedded default baseline (SPEC section 4).
+    #[allow(clippy::missing_panics_doc)]
+    pub fn embedded() -> Self {
+        #[allow(clippy::expect_used)]
+        Self::from_json_str(EMBEDDED_BASELINE, "embedded baseline")
+            .expect("the embedded baseline is valid")
+    }
+
+    /// Loads `--config FILE`: a bare payload or the original's wrapper.
+    pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        Self::from_json_str(&text, &path.display().to_string())
+    }
+
+    /// Parses a distribution set from JSON text; `origin` names it in errors.
+    /// Missing keys fall back to the embedded default; unknown keys are errors.
+    pub fn from_json_str(text: &str, origin: &str) -> Result<Self, ConfigError> {
+        let json_err = |e: serde_json::Error| ConfigError::Json {
+            origin: origin.to_string(),
+            message: e.to_string(),
+        };
+        let value: serde_json::Value = serde_json::from_str(text).map_err(json_err)?;
+        let payload = if value.get("registry").is_some() && value.get("sources").is_some() {
+            let wrapper: RawWrapper = serde_json::from_value(value).map_err(json_err)?;
+            let key = wrapper.registry.customer_params;
+            let mut sources = wrapper.sources;
+            match sources.remove(&key) {
+                Some(source) => source.payload,
+                None => {
+                    return Err(ConfigError::Invalid {
+                        origin: origin.to_string(),
+                        field: "registry.customer_params".into(),
+                        message: format!("names {key:?}, which is not a key of sources"),
+                    })
+                }
+            }
+        } else {
+            value
+        };
+        let raw: RawBaseline = serde_json::from_value(payload).map_err(json_err)?;
+        let defaults = if origin == "embedded baseline" {
+            None
+        } else {
+            Some(Self::embedded())
+        };
+        Validator { origin }.build(raw, defaults)
+    }
+}
+
+struct Validator<'a> {
+    origin: &'a str,
+}
+
+impl Validator<'_> {
+    fn invalid(&self, field: &str, message: impl Into<String>) -> ConfigError {
+        ConfigError::Invalid {
+            origin: self.origin.to_string(),
+            field: field.to_string(),
+            message: message.into(),
+        }
+    }
+
+    fn build(&self, raw: RawBaseline, defaults: Option<Baseline>) -> Result<Baseline, ConfigError> {
+        let missing = |field: &str| self.invalid(field, "missing");
+        macro_rules! pick {
+            ($raw:expr, $field:ident, $name:literal, $convert:ident) => {
+                match $raw {
+                    Some(value) => self.$convert($name, &value)?,
+                    None => match &defaults {
+                        Some(d) => d.$field.clone(),
+                        None => return Err(missing($name)),
+                    },
+                }
+            };
+        }
+        let churn_base_rate = match raw.churn_base_rate {
+            Some(rate) => self.probability("churn_base_rate", rate)?,
+            None => defaults.as_ref().map_or(0.27, |d| d.churn_base_rate),
+        };
+        let raw_churn = raw.churn_model.unwrap_or_default();
+        let default_churn = defaults.as_ref().map(|d| d.churn.clone());
+        let churn = ChurnCoefficients {
+            tenure_per_month: self.coefficient(
+                "churn_model.tenure_per_month",
+                raw_churn.tenure_per_month,
+                default_churn.as_ref().map(|c| c.tenure_per_month),
+            )?,
+            internet_service: self.effects::<InternetService>(
+                "churn_model.InternetService",
+                raw_churn.internet_service,
+                default_churn.as_ref().map(|c| c.internet_service.clone()),
+            )?,
+            payment_method: self.effects::<PaymentMethod>(
+                "churn_model.PaymentMethod",
+                raw_churn.payment_method,
+                default_churn.as_ref().map(|c| c.payment_method.clone()),
+            )?,
+            noise_sd: self.spread(
+                "churn_model.noise_sd",
+                raw_churn.noise_sd,
+                default_churn.as_ref().map(|c| c.noise_sd),
+            )?,
+        };
+        let raw_traits = raw.latent_traits.unwrap_or_default();
+        let dt = defaults.as_ref().map(|d| d.traits.clone());
+        let traits = LatentTraitParams {
+            trust_mean: self.coefficient(
+                "latent_traits.trust_mean",
+                raw_traits.trust_mean,
+                dt.as_ref().map(|t| t.trust_mean),
+            )?,
+            trust_per_churn: self.coefficient(
+                "latent_traits.trust_per_churn",
+                raw_traits.trust_per_churn,
+                dt.as_ref().map(|t| t.trust_per_churn),
+            )?,
+            trust_noise_sd: self.spread(
+                "latent_traits.trust_noise_sd",
+                raw_traits.trust_noise_sd,
+                dt.as_ref().map(|t| t.trust_noise_sd),
+            )?,
+            patience_mean: self.coefficient(
+                "latent_traits.patience_mean",
+                raw_traits.patience_mean,
+                dt.as_ref().map(|t| t.patience_mean),
+            )?,
+            patience_per_churn: self.coefficient(
+                "latent_traits.patience_per_churn",
+                raw_traits.patience_per_churn,
+                dt.as_ref().map(|t| t.patience_per_churn),
+            )?,
+            patience_noise_sd: self.spread(
+                "latent_traits.patience_noise_sd",
+                raw_traits.patience_noise_sd,
+                dt.as_ref().map(|t| t.patience_noise_sd),
+            )?,
+        };
+        Ok(Baseline {
+            churn_base_rate,
+            tenure_months: pick!(raw.tenure_months, tenure_months, "tenure_months", binned),
+            monthly_charges: pick!(
+                raw.monthly_charges,
+                monthly_charges,
+                "monthly_charges",
+                binned
+            ),
+            internet_service: pick!(
+                raw.internet_service,
+                internet_service,
+                "InternetService",
+                categorical
+            ),
+            payment_method: pick!(
+                raw.payment_method,
+                payment_method,
+                "PaymentMethod",
+                categorical
+            ),
+            multiple_lines: pick!(
+                raw.multiple_lines,
+                multiple_lines,
+                "MultipleLines",
+                categorical
+            ),
+            contract: pick!(raw.contract, contract, "Contract", categorical),
+            paperless_billing: pick!(
+                raw.paperless_billing,
+                paperless_billing,
+                "PaperlessBilling",
+                categorical
+            ),
+            online_security: pick!(
+                raw.online_security,
+                online_security,
+                "OnlineSecurity",
+                categorical
+            ),
+            online_backup: pick!(
+                raw.online_backup,
+                online_backup,
+                "OnlineBackup",
+                categorical
+            ),
+            device_protection: pick!(
+                raw.device_protection,
+                device_protection,
+                "DeviceProtection",
+                categorical
+            ),
+            streaming_tv: pick!(raw.streaming_tv, streaming_tv, "StreamingTV", categorical),
+            streaming_movies: pick!(
+                raw.streaming_movies,
+                streaming_movies,
+                "StreamingMovies",
+                categorical
+            ),
+            churn,
+            traits,
+        })
+    }
+
+    fn probability(&self, field: &str, value: f64) -> Result<f64, ConfigError> {
+        if value.is_finite() && (0.0..=1.0).contains(&value) {
+            Ok(value)
+        } else {
+            Err(self.invalid(field, format!("{value} is not a probability in [0, 1]")))
+        }
+    }
+
+    fn coefficient(
+        &self,
+        field: &str,
+        value: Option<f64>,
+        default: Option<f64>,
+    ) -> Result<f64, ConfigError> {
+        match value.or(default) {
+            Some(v) if v.is_finite() => Ok(v),
+            Some(v) => Err(self.invalid(field, format!("{v} is not a finite number"))),
+            None => Err(self.invalid(field, "missing")),
+        }
+    }
+
+    fn spread(
+        &self,
+        field: &str,
+        value: Option<f64>,
+        default: Option<f64>,
+    ) -> Result<f64, ConfigError> {
+        let v = self.coefficient(field, value, default)?;
+        if v < 0.0 {
+            return Err(self.invalid(field, format!("{v} is negative")));
+        }
+        Ok(v)
+    }
+
+    fn effects<T: Keyed>(
+        &self,
+        field: &str,
+        raw: Option<RawCategorical>,
+        default: Option<Vec<f64>>,
+    ) -> Result<Vec<f64>, ConfigError> {
+        let Some(raw) = raw else {
+            return default.ok_or_else(|| self.invalid(field, "missing"));
+        };
+        let mut effects = vec![0.0; T::KEYS.len()];
+        for (key, value) in raw {
+            let position = T::position(&key).ok_or_else(|| {
+                self.invalid(
+                    field,
+                    format!(
+                        "unknown category {key:?} (expected one of {})",
+                        T::KEYS.join(", ")
+                    ),
+                )
+            })?;
+            if !value.is_finite() {
+                return Err(self.invalid(
+                    &format!("{field}.{key}"),
+                    format!("{value} is not a finite number"),
+                ));
+            }
+            effects[position] = value;
+        }
+        Ok(effects)
+    }
+
+    fn categorical<T: Keyed>(
+        &self,
+        field: &str,
+        raw: &RawCategorical,
+    ) -> Result<Categorical<T>, ConfigError> {
+        let mut weights = vec![0.0; T::KEYS.len()];
+        for (key, &weight) in raw {
+            let position = T::position(key).ok_or_else(|| {
+                self.invalid(
+                    field,
+                    format!(
+                        "unknown category {key:?} (expected one of {})",
+                        T::KEYS.join(", ")
+                    ),
+                )
+            })?;
+            weights[position] = weight;
+        }
+        Categorical::new(T::VALUES.to_vec(), &weights)
+            .map_err(|message| self.invalid(field, message))
+    }
+
+    fn binned(&self, field: &str, raw: &RawBinned) -> Result<BinnedUniform, ConfigError> {
+        if raw.bins.len() != raw.probs.len() {
+            return Err(self.invalid(
+                field,
+                format!("{} bins but {} probs", raw.bins.len(), raw.probs.len()),
+            ));
+        }
+        let mut bins = Vec::with_capacity(raw.bins.len());
+        for (i, bin) in raw.bins.iter().enumerate() {
+            match bin.as_slice() {
+                [low, high] if low.is_finite() && high.is_finite() && low <= high => {
+                    bins.push((*low, *high))
+                }
+                _ => {
+                    return Err(self.invalid(
+                        &format!("{field}.bins[{i}]"),
+                        format!("{bin:?} is not [low, high] with low <= high"),
+                    ))
+                }
+            }
+        }
+        BinnedUniform::new(raw.min, raw.max, bins, &raw.probs)
+            .map_err(|message| self.invalid(field, message))
+    }
+}
+
+/// Enums whose CSV spellings are the keys of a categorical in the config.
+trait Keyed: Copy + FromStr + 'static {
+    const VALUES: &'static [Self];
+    const KEYS: &'static [&'static str];
+
+    fn position(key: &str) -> Option<usize> {
+        Self::KEYS.iter().position(|k| *k == key)
+    }
+}
+
+macro_rules! keyed {
+    ($t:ty, [$($v:expr),+]) => {
+        impl Keyed for $t {
+            const VALUES: &'static [Self] = &[$($v),+];
+            const KEYS: &'static [&'static str] = &[$($v.as_str()),+];
+        }
+    };
+}
+
+keyed!(
+    InternetService,
+    [
+        InternetService::No,
+        InternetService::Dsl,
+        InternetService::FiberOptic
+    ]
+);
+keyed!(
+    PaymentMethod,
+    [
+        PaymentMethod::ElectronicCheck,
+        PaymentMethod::MailedCheck,
+        PaymentMethod::BankTransfer,
+        PaymentMethod::CreditCard
+    ]
+);
+keyed!(
+    MultipleLines,
+    [
+        MultipleLines::No,
+        MultipleLines::Yes,
+        MultipleLines::NoPhoneService
+    ]
+);
+keyed!(
+    Contract,
+    [Contract::MonthToMonth, Contract::OneYear, Contract::TwoYear]
+);
+keyed!(YesNo, [YesNo::Yes, YesNo::No]);
