@@ -19,6 +19,7 @@
 mod enums;
 mod ids;
 mod imei;
+mod ledger;
 mod rows;
 
 pub use enums::{
@@ -27,6 +28,7 @@ pub use enums::{
 };
 pub use ids::{AccountId, AgreementNumber, CustomerId, DeviceId, IdError, LineId, Msisdn};
 pub use imei::{luhn_check_digit, Imei, ImeiError};
+pub use ledger::{AnomalyLabel, BillingAgreementType, LedgerFlags, LedgerRow};
 pub use rows::{Customer, DateError, Device, EipAgreement, Line, SnapshotDate, UsageSnapshot};
 
 /// An error for a text that is not one of an enum's CSV spellings.

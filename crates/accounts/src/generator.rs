@@ -1,0 +1,390 @@
+//! The account-graph generator: customers, lines, devices, EIPs and usage.
+
+use crate::params::{CustomerRange, GraphParams};
+use novawireless_model::{
+    AgreementNumber, Contract, Customer, CustomerId, Device, DeviceCategory, DeviceId,
+    EipAgreement, EipStatus, Imei, InternetService, Line, LineId, LineStatus, Msisdn,
+    MultipleLines, ProductType, UsageSnapshot, YesNo,
+};
+use novawireless_sampler::{
+    bernoulli, beta, bounded_normal, geometric, latent_traits, mix64, round_to, stream, Baseline,
+    Categorical, ChurnModel, Permutation, Stage,
+};
+use rand::Rng;
+
+/// Most voice lines a customer can have.
+pub const MAX_VOICE_LINES: u32 = 5;
+/// The success probability of the geometric draw for extra voice lines.
+pub const EXTRA_LINES_P: f64 = 0.55;
+/// Share of voice lines that are suspended.
+pub const SUSPENDED_SHARE: f64 = 0.07;
+/// Share of agreements that are closed.
+pub const CLOSED_EIP_SHARE: f64 = 0.02;
+/// Share of spare inventory devices that are 5G gateways.
+pub const SPARE_GATEWAY_SHARE: f64 = 0.18;
+/// Largest population: keeps line and device counts inside the MSISDN and
+/// agreement-number spaces (at most 6 lines per customer).
+pub const MAX_CUSTOMERS: u64 = 1_000_000_000;
+
+const IMEI_BODY_FLOOR: u64 = 10_000_000_000_000;
+const IMEI_BODY_SPACE: u64 = 90_000_000_000_000;
+const AGREEMENT_SPACE: u64 = AgreementNumber::MAX + 1;
+
+/// The draws that fix a customer's number of lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shape {
+    /// The raw internet service (anything but `No` means a 5G line).
+    pub internet: InternetService,
+    /// Number of voice lines.
+    pub voice_lines: u32,
+}
+
+impl Shape {
+    /// Voice lines plus the 5G line, if any.
+    pub const fn total_lines(&self) -> u32 {
+        self.voice_lines + self.internet.is_5g_home_internet() as u32
+    }
+}
+
+/// The rows generated for a range of customers, each table in id order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AccountChunk {
+    /// `customers.csv` rows.
+    pub customers: Vec<Customer>,
+    /// `lines.csv` rows.
+    pub lines: Vec<Line>,
+    /// `devices.csv` rows.
+    pub devices: Vec<Device>,
+    /// `eip_agreements.csv` rows.
+    pub agreements: Vec<EipAgreement>,
+    /// `line_device_usage.csv` rows.
+    pub usage: Vec<UsageSnapshot>,
+}
+
+impl AccountChunk {
+    /// Appends another chunk's rows (the chunk that follows this one).
+    pub fn append(&mut self, mut other: AccountChunk) {
+        self.customers.append(&mut other.customers);
+        self.lines.append(&mut other.lines);
+        self.devices.append(&mut other.devices);
+        self.agreements.append(&mut other.agreements);
+        self.usage.append(&mut other.usage);
+    }
+}
+
+/// Generates any range of a population of customers; the result for a
+/// customer depends only on the seed, the baseline, the parameters and the
+/// customer's index, never on how the population is split.
+#[derive(Debug, Clone)]
+pub struct AccountGenerator {
+    baseline: Baseline,
+    churn: ChurnModel,
+    params: GraphParams,
+    seed: u64,
+    population: u64,
+    msisdns: Permutation,
+    imeis: Permutation,
+    agreements: Permutation,
+    spare_category: Categorical<DeviceCategory>,
+    term: Categorical<u32>,
+}
+
+impl AccountGenerator {
+    /// A generator for customers `0..population`.
+    ///
+    /// # Panics
+    /// When `population` exceeds [`MAX_CUSTOMERS`]; callers validate first.
+    pub fn new(baseline: &Baseline, params: GraphParams, seed: u64, population: u64) -> Self {
+        assert!(
+            population <= MAX_CUSTOMERS,
+            "population above MAX_CUSTOMERS"
+        );
+        #[allow(clippy::unwrap_used)] // constant, valid weights
+        let spare_category = Categorical::new(
+            vec![DeviceCategory::Handset, DeviceCategory::Gateway5gHsi],
+            &[1.0 - SPARE_GATEWAY_SHARE, SPARE_GATEWAY_SHARE],
+        )
+        .unwrap();
+        #[allow(clippy::unwrap_used)] // constant, valid weights
+        let term = Categorical::new(vec![24, 30, 36], &[0.35, 0.25, 0.40]).unwrap();
+        AccountGenerator {
+            churn: ChurnModel::calibrate(baseline),
+            baseline: baseline.clone(),
+            params,
+            seed,
+            population,
+            msisdns: Permutation::new(Msisdn::SPACE, mix64(seed ^ 0x4D53_4953_444E)),
+            imeis: Permutation::new(IMEI_BODY_SPACE, mix64(seed ^ 0x494D_4549)),
+            agreements: Permutation::new(AGREEMENT_SPACE, mix64(seed ^ 0x4549_5000)),
+            spare_category,
+            term,
+        }
+    }
+
+    /// Number of customers in the population.
+    pub const fn population(&self) -> u64 {
+        self.population
+    }
+
+    /// The calibrated churn model.
+    pub const fn churn_model(&self) -> &ChurnModel {
+        &self.churn
+    }
+
+    /// The draws that fix customer `index`'s line count.
+    pub fn shape(&self, index: u64) -> Shape {
+        let mut rng = stream(self.seed, Stage::Shape, index);
+        let internet = self.baseline.internet_service.sample(&mut rng);
+        let voice_lines = match self.baseline.multiple_lines.sample(&mut rng) {
+            MultipleLines::NoPhoneService => 0,
+            MultipleLines::No => 1,
+            MultipleLines::Yes => {
+                let k = geometric(&mut rng, EXTRA_LINES_P);
+                (2 + (k - 1)).min(MAX_VOICE_LINES)
+            }
+        };
+        Shape {
+            internet,
+            voice_lines,
+        }
+    }
+
+    /// Number of lines of customers `0..index`: the global index of customer
+    /// `index`'s first line. Replays only the cheap shape draws.
+    pub fn lines_before(&self, index: u64) -> u64 {
+        (0..index)
+            .map(|i| u64::from(self.shape(i).total_lines()))
+            .sum()
+    }
+
+    /// Generates the customers of `range`, whose first line has the global
+    /// 0-based index `first_line` (see [`Self::lines_before`]).
+    pub fn generate(&self, range: CustomerRange, first_line: u64) -> AccountChunk {
+        let mut chunk = AccountChunk::default();
+        let mut next_line = first_line;
+        for index in range.start..range.end {
+            next_line = self.generate_customer(index, next_line, &mut chunk);
+        }
+        if range.end == self.population && next_line == 0 {
+            // A population without lines still has one device in stock.
+            let mut rng = stream(self.seed, Stage::Graph, self.population);
+            chunk
+                .devices
+                .push(self.device(0, self.spare_category.sample(&mut rng)));
+        }
+        chunk
+    }
+
+    /// Generates customer `index` with first line `first_line`; returns the
+    /// index of the next customer's first line.
+    fn generate_customer(&self, index: u64, first_line: u64, out: &mut AccountChunk) -> u64 {
+        let shape = self.shape(index);
+        let customer = self.customer(index, shape);
+        let customer_id = customer.customer_id;
+        let account_id = customer.account_id;
+        let has_plan = customer.device_payment_plan.is_yes();
+        out.customers.push(customer);
+
+        let mut rng = stream(self.seed, Stage::Graph, index);
+        let first_line_row = out.lines.len();
+        let first_agreement_row = out.agreements.len();
+        let kinds = std::iter::repeat_n(ProductType::Voice, shape.voice_lines as usize).chain(
+            shape
+                .internet
+                .is_5g_home_internet()
+                .then_some(ProductType::HomeInternet5g),
+        );
+        let mut line_index = first_line;
+        for product_type in kinds {
+            let held = devices_through(line_index);
+            let spare = devices_through(line_index + 1) - held == 2;
+            let device = self.device(held, product_type.device_category());
+            let voice = product_type == ProductType::Voice;
+            let status = if voice && bernoulli(&mut rng, SUSPENDED_SHARE) {
+                LineStatus::Suspended
+            } else {
+                LineStatus::Active
+            };
+            let line = Line {
+                line_id: LineId::from_index(line_index),
+                customer_id,
+                account_id,
+                msisdn: self.msisdn(line_index),
+                product_type,
+                status,
+                company_owned_equipment_flag: !voice,
+                current_imei: device.imei,
+            };
+            let installment_months = if voice {
+                (has_plan && bernoulli(&mut rng, self.params.p_voice_eip_attach_if_plan))
+                    .then(|| self.term.sample(&mut rng))
+            } else {
+                Some(0)
+            };
+            if let Some(installment_months) = installment_months {
+                let eip_status = if bernoulli(&mut rng, CLOSED_EIP_SHARE) {
+                    EipStatus::Closed
+                } else {
+                    EipStatus::Active
+                };
+                out.agreements.push(EipAgreement {
+                    agreement_number: self.agreement_number(line_index),
+                    customer_id,
+                    account_id,
+                    line_id: line.line_id,
+                    msisdn: line.msisdn,
+                    eip_imei: line.current_imei,
+                    product_type,
+                    eip_status,
+                    installment_months,
+                });
+            }
+            out.devices.push(device);
+            if spare {
+                let category = self.spare_category.sample(&mut rng);
+                out.devices.push(self.device(held + 1, category));
+            }
+            out.lines.push(line);
+            line_index += 1;
+        }
+
+        // Usage: one row per line, then the generation-time mismatch.
+        let lines = &out.lines[first_line_row..];
+        let agreements = &out.agreements[first_agreement_row..];
+        let first_usage_row = out.usage.len();
+        for line in lines {
+            let agreement = agreements.iter().find(|a| a.line_id == line.line_id);
+            out.usage.push(UsageSnapshot {
+                customer_id,
+                account_id,
+                line_id: line.line_id,
+                msisdn: line.msisdn,
+                product_type: line.product_type,
+                usage_imei: Some(line.current_imei),
+                usage_snapshot_date: self.params.usage_snapshot_date,
+                imei_line_mismatch_flag: false,
+                usage_eip_agreement_number: agreement.map(|a| a.agreement_number),
+            });
+        }
+        for (position, line) in lines.iter().enumerate() {
+            let has_agreement = agreements.iter().any(|a| a.line_id == line.line_id);
+            if !has_agreement || !bernoulli(&mut rng, self.params.p_inject_eip_usage_mismatch) {
+                continue;
+            }
+            if lines.len() < 2 {
+                continue;
+            }
+            // A donor among the customer's other lines.
+            let mut donor = rng.random_range(0..lines.len() - 1);
+            if donor >= position {
+                donor += 1;
+            }
+            let usage = &mut out.usage[first_usage_row + position];
+            usage.usage_imei = Some(lines[donor].current_imei);
+            usage.imei_line_mismatch_flag = true;
+        }
+        line_index
+    }
+
+    fn customer(&self, index: u64, shape: Shape) -> Customer {
+        let b = &self.baseline;
+        let mut rng = stream(self.seed, Stage::Customer, index);
+        let tenure_months = b.tenure_months.sample(&mut rng).floor() as u32;
+        let monthly_charges = round_to(b.monthly_charges.sample(&mut rng), 2);
+        let paperless_billing = b.paperless_billing.sample(&mut rng);
+        let payment_method = b.payment_method.sample(&mut rng);
+        let contract_proxy = b.contract.sample(&mut rng);
+        let online_security = b.online_security.sample(&mut rng);
+        let online_backup = b.online_backup.sample(&mut rng);
+        let device_protection = b.device_protection.sample(&mut rng);
+        let streaming_tv = b.streaming_tv.sample(&mut rng);
+        let streaming_movies = b.streaming_movies.sample(&mut rng);
+
+        let has_plan = match contract_proxy {
+            Contract::OneYear | Contract::TwoYear => true,
+            Contract::MonthToMonth => bernoulli(&mut rng, self.params.month_to_month_plan_rate),
+        };
+        let (device_term_months, device_months_remaining, device_monthly_payment) = if has_plan {
+            let term = self.term.sample(&mut rng);
+            let progress = (f64::from(tenure_months) / 48.0).clamp(0.0, 1.0);
+            let paid_share = beta(&mut rng, 1.5 + 4.0 * progress, 3.5);
+            let paid = (paid_share * f64::from(term))
+                .round()
+                .clamp(0.0, f64::from(term - 1)) as u32;
+            let share = (0.22 + bounded_normal(&mut rng, 0.07, f64::INFINITY)).clamp(0.08, 0.40);
+            let payment = round_to((monthly_charges * share).clamp(10.0, 55.0), 2);
+            (term, term - paid, payment)
+        } else {
+            (0, 0, 0.0)
+        };
+
+        let churn_risk_score =
+            self.churn
+                .sample(&mut rng, tenure_months, shape.internet, payment_method);
+        let (trust_baseline, patience) = latent_traits(&mut rng, b, churn_risk_score);
+        let is_churned = bernoulli(&mut rng, churn_risk_score);
+
+        let customer_id = CustomerId::from_index(index);
+        Customer {
+            customer_id,
+            account_id: customer_id.account(),
+            tenure_months,
+            monthly_charges,
+            paperless_billing,
+            payment_method,
+            contract_proxy,
+            has_5g_home_internet: shape.internet.is_5g_home_internet(),
+            lines_on_account: shape.voice_lines,
+            device_payment_plan: YesNo::from_bool(has_plan),
+            device_term_months,
+            device_months_remaining,
+            device_monthly_payment,
+            online_security,
+            online_backup,
+            device_protection,
+            streaming_tv,
+            streaming_movies,
+            churn_risk_score,
+            trust_baseline,
+            patience,
+            is_churned,
+            repeat_contacts_30d: 0,
+            last_call_day_index: -1,
+        }
+    }
+
+    fn device(&self, index: u64, device_category: DeviceCategory) -> Device {
+        Device {
+            device_id: DeviceId::from_index(index),
+            imei: self.imei(index),
+            device_category,
+        }
+    }
+
+    /// The IMEI of inventory device `index`: a keyed permutation of the
+    /// index, so IMEIs are unique; the first digit is never 0.
+    pub fn imei(&self, device_index: u64) -> Imei {
+        let body = IMEI_BODY_FLOOR + self.imeis.apply(device_index);
+        #[allow(clippy::unwrap_used)] // body < 10^14 by construction
+        Imei::from_body(body).unwrap()
+    }
+
+    /// The MSISDN of global line `index`, unique across the base.
+    pub fn msisdn(&self, line_index: u64) -> Msisdn {
+        #[allow(clippy::unwrap_used)] // the permutation stays inside the space
+        Msisdn::from_ordinal(self.msisdns.apply(line_index)).unwrap()
+    }
+
+    /// The agreement number of the EIP on global line `index`, unique.
+    pub fn agreement_number(&self, line_index: u64) -> AgreementNumber {
+        #[allow(clippy::unwrap_used)] // the permutation stays inside the space
+        AgreementNumber::new(self.agreements.apply(line_index)).unwrap()
+    }
+}
+
+/// Devices in the inventory for the first `lines` lines: floor(1.15 × lines).
+/// Line `j` holds device `devices_through(j)`; when `devices_through(j + 1)`
+/// is two more, the next device is a spare.
+pub const fn devices_through(lines: u64) -> u64 {
+    lines * 115 / 100
+}
