@@ -1,0 +1,136 @@
+//! Field formatting for CSV rows, into a reused byte buffer.
+//!
+//! Numbers are printed from integers: money as cents, scores as millionths,
+//! so no float is ever printed with an exponent or a stray digit.
+
+/// Appends an integer.
+pub fn int(out: &mut Vec<u8>, value: impl itoa::Integer) {
+    let mut buffer = itoa::Buffer::new();
+    out.extend_from_slice(buffer.format(value).as_bytes());
+}
+
+/// Appends a 0/1 flag.
+pub fn flag(out: &mut Vec<u8>, value: bool) {
+    out.push(if value { b'1' } else { b'0' });
+}
+
+/// Appends `value` rounded to `decimals` (≤ 9) places, trailing zeros
+/// trimmed but one decimal kept (`45.0`, `45.2`, `45.23`), as pandas writes
+/// floats.
+pub fn decimal(out: &mut Vec<u8>, value: f64, decimals: u32) {
+    let scale = 10u64.pow(decimals);
+    let scaled = (value * scale as f64).round();
+    if !scaled.is_finite() {
+        out.extend_from_slice(b"nan");
+        return;
+    }
+    let negative = scaled < 0.0;
+    let magnitude = scaled.abs() as u64;
+    if negative && magnitude != 0 {
+        out.push(b'-');
+    }
+    int(out, magnitude / scale);
+    out.push(b'.');
+    let mut fraction = magnitude % scale;
+    let mut width = decimals;
+    while width > 1 && fraction % 10 == 0 {
+        fraction /= 10;
+        width -= 1;
+    }
+    let mut digits = [b'0'; 9];
+    for slot in digits[..width as usize].iter_mut().rev() {
+        *slot = b'0' + (fraction % 10) as u8;
+        fraction /= 10;
+    }
+    out.extend_from_slice(&digits[..width as usize]);
+}
+
+/// Appends money: two decimals at most.
+pub fn money(out: &mut Vec<u8>, value: f64) {
+    decimal(out, value, 2);
+}
+
+/// Appends a score: six decimals at most.
+pub fn score(out: &mut Vec<u8>, value: f64) {
+    decimal(out, value, 6);
+}
+
+/// Appends text, quoted per RFC 4180 when it holds a comma, quote or line end.
+pub fn text(out: &mut Vec<u8>, value: &str) {
+    if value
+        .bytes()
+        .any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
+    {
+        out.push(b'"');
+        for b in value.bytes() {
+            if b == b'"' {
+                out.push(b'"');
+            }
+            out.push(b);
+        }
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(value.as_bytes());
+    }
+}
+
+/// Appends anything `Display` whose text needs no quoting (ids, IMEIs, enums).
+pub fn display(out: &mut Vec<u8>, value: impl std::fmt::Display) {
+    use std::io::Write;
+    // Writing into a Vec cannot fail.
+    let _ = write!(out, "{value}");
+}
+
+/// Appends an optional `Display` value; `None` is the empty string.
+pub fn optional(out: &mut Vec<u8>, value: Option<impl std::fmt::Display>) {
+    if let Some(v) = value {
+        display(out, v);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn show(f: impl Fn(&mut Vec<u8>)) -> String {
+        let mut out = Vec::new();
+        f(&mut out);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn decimals_print_like_pandas() {
+        assert_eq!(show(|o| money(o, 45.0)), "45.0");
+        assert_eq!(show(|o| money(o, 45.2)), "45.2");
+        assert_eq!(show(|o| money(o, 45.23)), "45.23");
+        assert_eq!(show(|o| money(o, 0.07)), "0.07");
+        assert_eq!(show(|o| money(o, 119.999)), "120.0");
+        assert_eq!(show(|o| score(o, 0.123456)), "0.123456");
+        assert_eq!(show(|o| score(o, 0.27)), "0.27");
+        assert_eq!(show(|o| score(o, 0.000001)), "0.000001");
+        assert_eq!(show(|o| score(o, 71.5)), "71.5");
+        assert_eq!(show(|o| score(o, -0.5)), "-0.5");
+        assert_eq!(show(|o| score(o, 0.95)), "0.95");
+    }
+
+    #[test]
+    fn text_is_quoted_only_when_needed() {
+        assert_eq!(
+            show(|o| text(o, "Bank transfer (automatic)")),
+            "Bank transfer (automatic)"
+        );
+        assert_eq!(show(|o| text(o, "a,b")), "\"a,b\"");
+        assert_eq!(show(|o| text(o, "say \"hi\"")), "\"say \"\"hi\"\"\"");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn decimal_round_trips_through_parsing(cents in 0i64..100_000_000) {
+            let value = cents as f64 / 100.0;
+            let printed = show(|o| money(o, value));
+            let parsed: f64 = printed.parse().unwrap();
+            proptest::prop_assert_eq!(parsed, value);
+            proptest::prop_assert!(!printed.contains('e'));
+        }
+    }
+}

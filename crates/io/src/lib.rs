@@ -1,0 +1,14 @@
+//! Table readers and writers, atomic output and receipts.
+//!
+//! CSV follows SPEC section 10: a header, commas, RFC 4180 quoting, `\n`
+//! line ends, empty strings for missing values, integers as integers, IMEIs
+//! and MSISDNs as digit strings, money with two decimals at most and scores
+//! with six.
+#![forbid(unsafe_code)]
+
+pub mod format;
+mod output;
+pub mod tables;
+
+pub use output::{mirror, FileRecord, OutputError, OutputSet, TableWriter, TEMP_SUFFIX};
+pub use tables::LedgerSchema;

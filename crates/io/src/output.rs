@@ -1,0 +1,319 @@
+//! Atomic output: every file is written beside its target under a temporary
+//! name and renamed into place only when the whole run succeeded.
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::fs::{self, File};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Suffix of temporary files; stray ones from a killed run are removed by
+/// the next run into the same folder.
+pub const TEMP_SUFFIX: &str = ".novawireless-partial";
+
+/// Rows are formatted into a buffer and written in blocks of this size.
+const BLOCK: usize = 1 << 20;
+
+/// An output error, naming the path.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}: {message}")]
+pub struct OutputError {
+    /// The file or folder.
+    pub path: String,
+    /// What went wrong.
+    pub message: String,
+}
+
+impl OutputError {
+    fn new(path: &Path, error: impl std::fmt::Display) -> Self {
+        OutputError {
+            path: path.display().to_string(),
+            message: error.to_string(),
+        }
+    }
+}
+
+/// One written file as a receipt lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileRecord {
+    /// Path relative to the output folder.
+    pub path: String,
+    /// Size in bytes.
+    pub bytes: u64,
+    /// SHA-256 of the content, lowercase hex.
+    pub sha256: String,
+}
+
+struct Pending {
+    temp: PathBuf,
+    target: PathBuf,
+}
+
+/// The files of one run into one folder, committed together.
+///
+/// Dropping an `OutputSet` without [`OutputSet::commit`] removes its
+/// temporary files and leaves every earlier output untouched.
+pub struct OutputSet {
+    dir: PathBuf,
+    pending: Vec<Pending>,
+    records: Vec<FileRecord>,
+}
+
+impl OutputSet {
+    /// Opens (creating if needed) the output folder, checks that it can be
+    /// written, and removes temporary files left by an interrupted run.
+    pub fn create(dir: &Path) -> Result<Self, OutputError> {
+        if dir.exists() && !dir.is_dir() {
+            return Err(OutputError::new(dir, "is not a folder"));
+        }
+        fs::create_dir_all(dir)
+            .map_err(|e| OutputError::new(dir, format!("cannot create the output folder: {e}")))?;
+        let entries = fs::read_dir(dir).map_err(|e| OutputError::new(dir, e))?;
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            if name.to_string_lossy().ends_with(TEMP_SUFFIX) {
+                let _ = fs::remove_file(entry.path());
+            }
+        }
+        Ok(OutputSet {
+            dir: dir.to_path_buf(),
+            pending: Vec::new(),
+            records: Vec::new(),
+        })
+    }
+
+    /// The output folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Starts a table written to each of `names` (identical copies), with a header.
+    pub fn table(&mut self, names: &[&str], columns: &[&str]) -> Result<TableWriter, OutputError> {
+        let mut files = Vec::with_capacity(names.len());
+        for name in names {
+            let target = self.dir.join(name);
+            let temp = self.dir.join(format!(".{name}{TEMP_SUFFIX}"));
+            let file = File::create(&temp)
+                .map_err(|e| OutputError::new(&temp, format!("cannot write: {e}")))?;
+            self.pending.push(Pending {
+                temp: temp.clone(),
+                target: target.clone(),
+            });
+            files.push(StagedFile {
+                name: (*name).to_string(),
+                temp,
+                file,
+            });
+        }
+        let mut buffer = Vec::with_capacity(BLOCK + 4096);
+        crate::tables::header(&mut buffer, columns);
+        Ok(TableWriter {
+            files,
+            buffer,
+            hasher: Sha256::new(),
+            bytes: 0,
+            rows: 0,
+        })
+    }
+
+    /// Flushes a finished table, syncs it and records its size and hash.
+    pub fn finish(&mut self, mut table: TableWriter) -> Result<u64, OutputError> {
+        table.flush()?;
+        let digest = hex(&table.hasher.finalize());
+        for f in &table.files {
+            f.file
+                .sync_all()
+                .map_err(|e| OutputError::new(&f.temp, e))?;
+            self.records.push(FileRecord {
+                path: f.name.clone(),
+                bytes: table.bytes,
+                sha256: digest.clone(),
+            });
+        }
+        Ok(table.rows)
+    }
+
+    /// Writes a JSON document (pretty-printed, trailing newline).
+    pub fn json(&mut self, name: &str, value: &impl Serialize) -> Result<(), OutputError> {
+        let mut text =
+            serde_json::to_vec_pretty(value).map_err(|e| OutputError::new(Path::new(name), e))?;
+        text.push(b'\n');
+        self.bytes(name, &text)
+    }
+
+    /// Writes a file with the given content.
+    pub fn bytes(&mut self, name: &str, content: &[u8]) -> Result<(), OutputError> {
+        let target = self.dir.join(name);
+        let temp = self.dir.join(format!(".{name}{TEMP_SUFFIX}"));
+        self.pending.push(Pending {
+            temp: temp.clone(),
+            target,
+        });
+        let mut file = File::create(&temp)
+            .map_err(|e| OutputError::new(&temp, format!("cannot write: {e}")))?;
+        file.write_all(content)
+            .and_then(|()| file.sync_all())
+            .map_err(|e| OutputError::new(&temp, e))?;
+        self.records.push(FileRecord {
+            path: name.to_string(),
+            bytes: content.len() as u64,
+            sha256: hex(&Sha256::digest(content)),
+        });
+        Ok(())
+    }
+
+    /// The files written so far, in order.
+    pub fn records(&self) -> &[FileRecord] {
+        &self.records
+    }
+
+    /// Renames every file into place, in the order they were started.
+    pub fn commit(mut self) -> Result<Vec<FileRecord>, OutputError> {
+        for p in std::mem::take(&mut self.pending) {
+            fs::rename(&p.temp, &p.target).map_err(|e| OutputError::new(&p.target, e))?;
+        }
+        if let Ok(dir) = File::open(&self.dir) {
+            let _ = dir.sync_all();
+        }
+        Ok(std::mem::take(&mut self.records))
+    }
+}
+
+impl Drop for OutputSet {
+    fn drop(&mut self) {
+        for p in &self.pending {
+            let _ = fs::remove_file(&p.temp);
+        }
+    }
+}
+
+struct StagedFile {
+    name: String,
+    temp: PathBuf,
+    file: File,
+}
+
+/// A CSV table being written: rows are formatted into a reused buffer, which
+/// is hashed and written out in large blocks.
+pub struct TableWriter {
+    files: Vec<StagedFile>,
+    buffer: Vec<u8>,
+    hasher: Sha256,
+    bytes: u64,
+    rows: u64,
+}
+
+impl TableWriter {
+    /// Appends one row formatted by `format` (which must end it with `\n`).
+    pub fn row(&mut self, format: impl FnOnce(&mut Vec<u8>)) -> Result<(), OutputError> {
+        format(&mut self.buffer);
+        self.rows += 1;
+        if self.buffer.len() >= BLOCK {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Appends many rows.
+    pub fn rows<T>(
+        &mut self,
+        items: &[T],
+        format: impl Fn(&mut Vec<u8>, &T),
+    ) -> Result<(), OutputError> {
+        for item in items {
+            self.row(|out| format(out, item))?;
+        }
+        Ok(())
+    }
+
+    /// Rows written so far (header excluded).
+    pub fn row_count(&self) -> u64 {
+        self.rows
+    }
+
+    fn flush(&mut self) -> Result<(), OutputError> {
+        self.hasher.update(&self.buffer);
+        for f in &mut self.files {
+            f.file
+                .write_all(&self.buffer)
+                .map_err(|e| OutputError::new(&f.temp, e))?;
+        }
+        self.bytes += self.buffer.len() as u64;
+        self.buffer.clear();
+        Ok(())
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Copies finished files into another folder, atomically per file (used for
+/// the params mirror).
+pub fn mirror(from: &Path, names: &[&str], to: &Path) -> Result<(), OutputError> {
+    fs::create_dir_all(to)
+        .map_err(|e| OutputError::new(to, format!("cannot create the folder: {e}")))?;
+    for name in names {
+        let source = from.join(name);
+        let temp = to.join(format!(".{name}{TEMP_SUFFIX}"));
+        fs::copy(&source, &temp).map_err(|e| OutputError::new(&temp, e))?;
+        fs::rename(&temp, to.join(name)).map_err(|e| OutputError::new(&to.join(name), e))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nothing_appears_until_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("a.csv"), "old\n").unwrap();
+        {
+            let mut set = OutputSet::create(dir.path()).unwrap();
+            let mut t = set.table(&["a.csv", "b.csv"], &["x"]).unwrap();
+            t.row(|o| o.extend_from_slice(b"1\n")).unwrap();
+            set.finish(t).unwrap();
+            // Dropped without commit.
+        }
+        assert_eq!(
+            fs::read_to_string(dir.path().join("a.csv")).unwrap(),
+            "old\n"
+        );
+        assert!(!dir.path().join("b.csv").exists());
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+
+        let mut set = OutputSet::create(dir.path()).unwrap();
+        let mut t = set.table(&["a.csv", "b.csv"], &["x"]).unwrap();
+        t.row(|o| o.extend_from_slice(b"1\n")).unwrap();
+        set.finish(t).unwrap();
+        let records = set.commit().unwrap();
+        assert_eq!(
+            fs::read_to_string(dir.path().join("b.csv")).unwrap(),
+            "x\n1\n"
+        );
+        assert_eq!(records[0].bytes, 4);
+        // sha256("x\n1\n")
+        assert_eq!(records[0].sha256, hex(&Sha256::digest(b"x\n1\n")));
+        assert_eq!(records[0].sha256, records[1].sha256);
+    }
+
+    #[test]
+    fn stray_temporaries_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let stray = dir.path().join(format!(".a.csv{TEMP_SUFFIX}"));
+        fs::write(&stray, "partial").unwrap();
+        let _set = OutputSet::create(dir.path()).unwrap();
+        assert!(!stray.exists());
+    }
+
+    #[test]
+    fn a_file_as_output_folder_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("f");
+        fs::write(&file, "").unwrap();
+        let err = OutputSet::create(&file).err().unwrap();
+        assert!(err.to_string().contains("is not a folder"), "{err}");
+    }
+}

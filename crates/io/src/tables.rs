@@ -1,0 +1,372 @@
+//! Column lists and CSV row formatters of every table.
+//!
+//! The row structs of `novawireless-model` know nothing about CSV; this
+//! module is the one place where their columns are spelled and ordered.
+
+use crate::format::{display, flag, int, money, optional, score, text};
+use novawireless_model::{
+    AnomalyLabel, Customer, Device, EipAgreement, LedgerRow, Line, UsageSnapshot,
+};
+
+/// `customers.csv` and `customers_v1.csv`.
+pub const CUSTOMER_COLUMNS: &[&str] = &[
+    "customer_id",
+    "account_id",
+    "tenure_months",
+    "monthly_charges",
+    "paperless_billing",
+    "payment_method",
+    "contract_proxy",
+    "internet_service",
+    "has_5g_home_internet",
+    "lines_on_account",
+    "device_payment_plan",
+    "device_term_months",
+    "device_months_remaining",
+    "device_monthly_payment",
+    "OnlineSecurity",
+    "OnlineBackup",
+    "DeviceProtection",
+    "StreamingTV",
+    "StreamingMovies",
+    "churn_risk_score",
+    "trust_baseline",
+    "patience",
+    "is_churned",
+    "repeat_contacts_30d",
+    "last_call_day_index",
+];
+
+/// `lines.csv`.
+pub const LINE_COLUMNS: &[&str] = &[
+    "line_id",
+    "customer_id",
+    "account_id",
+    "msisdn",
+    "product_type",
+    "status",
+    "company_owned_equipment_flag",
+    "current_imei",
+];
+
+/// `devices.csv`.
+pub const DEVICE_COLUMNS: &[&str] = &["device_id", "imei", "device_category"];
+
+/// `eip_agreements.csv`.
+pub const AGREEMENT_COLUMNS: &[&str] = &[
+    "agreement_number",
+    "customer_id",
+    "account_id",
+    "line_id",
+    "msisdn",
+    "eip_imei",
+    "product_type",
+    "eip_status",
+    "installment_months",
+];
+
+/// `line_device_usage.csv`.
+pub const USAGE_COLUMNS: &[&str] = &[
+    "customer_id",
+    "account_id",
+    "line_id",
+    "msisdn",
+    "product_type",
+    "usage_imei",
+    "usage_snapshot_date",
+    "imei_line_mismatch_flag",
+    "usage_eip_agreement_number",
+];
+
+/// The ledger's key columns, first in `master_account_ledger.csv`.
+pub const LEDGER_KEY_COLUMNS: &[&str] = &[
+    "customer_id",
+    "account_id",
+    "line_id",
+    "msisdn",
+    "product_type",
+    "status",
+    "agreement_number",
+    "eip_imei",
+    "usage_imei",
+    "eip_exists_flag",
+    "imei_mismatch_flag",
+    "missing_usage_imei_flag",
+    "eip_mismatch_flag",
+    "upstream_friction_risk_flag",
+];
+
+/// `imei_anomaly_examples.csv`.
+pub const EXAMPLE_COLUMNS: &[&str] = &[
+    "customer_id",
+    "line_id",
+    "product_type",
+    "agreement_number",
+    "eip_imei",
+    "usage_imei",
+    "imei_mismatch_flag",
+    "missing_usage_imei_flag",
+    "eip_mismatch_flag",
+    "upstream_friction_risk_flag",
+    "imei_anomaly_type",
+];
+
+/// Which optional columns a ledger carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LedgerSchema {
+    /// Step 3's trailing `imei_anomaly_type` column.
+    pub anomaly_type: bool,
+    /// Step 4's `billing_agreement_type` in place of `contract_proxy`.
+    pub billing_agreement_type: bool,
+}
+
+impl LedgerSchema {
+    /// The ledger's columns, in order.
+    pub fn columns(self) -> Vec<&'static str> {
+        let mut columns: Vec<&'static str> = LEDGER_KEY_COLUMNS.to_vec();
+        columns.extend(["company_owned_equipment_flag", "current_imei"]);
+        columns.extend(CUSTOMER_COLUMNS[2..].iter().map(|&c| {
+            if c == "contract_proxy" && self.billing_agreement_type {
+                "billing_agreement_type"
+            } else {
+                c
+            }
+        }));
+        columns.extend([
+            "product_type_eip",
+            "eip_status",
+            "installment_months",
+            "product_type_usage",
+            "usage_snapshot_date",
+            "imei_line_mismatch_flag",
+            "usage_eip_agreement_number",
+        ]);
+        if self.anomaly_type {
+            columns.push("imei_anomaly_type");
+        }
+        columns
+    }
+}
+
+/// Appends the header line of `columns`.
+pub fn header(out: &mut Vec<u8>, columns: &[&str]) {
+    for (i, c) in columns.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        text(out, c);
+    }
+    out.push(b'\n');
+}
+
+macro_rules! fields {
+    ($out:ident; $first:expr $(, $rest:expr)* $(,)?) => {{
+        $first;
+        $( $out.push(b','); $rest; )*
+        $out.push(b'\n');
+    }};
+}
+
+/// The customer columns after the two ids, with `contract` in contract_proxy's place.
+fn customer_tail(out: &mut Vec<u8>, c: &Customer, contract: &dyn Fn(&mut Vec<u8>)) {
+    int(out, c.tenure_months);
+    out.push(b',');
+    money(out, c.monthly_charges);
+    out.push(b',');
+    text(out, c.paperless_billing.as_str());
+    out.push(b',');
+    text(out, c.payment_method.as_str());
+    out.push(b',');
+    contract(out);
+    out.push(b',');
+    text(out, c.internet_service());
+    out.push(b',');
+    flag(out, c.has_5g_home_internet);
+    out.push(b',');
+    int(out, c.lines_on_account);
+    out.push(b',');
+    text(out, c.device_payment_plan.as_str());
+    out.push(b',');
+    int(out, c.device_term_months);
+    out.push(b',');
+    int(out, c.device_months_remaining);
+    out.push(b',');
+    money(out, c.device_monthly_payment);
+    for addon in [
+        c.online_security,
+        c.online_backup,
+        c.device_protection,
+        c.streaming_tv,
+        c.streaming_movies,
+    ] {
+        out.push(b',');
+        text(out, addon.as_str());
+    }
+    out.push(b',');
+    score(out, c.churn_risk_score);
+    out.push(b',');
+    score(out, c.trust_baseline);
+    out.push(b',');
+    score(out, c.patience);
+    out.push(b',');
+    flag(out, c.is_churned);
+    out.push(b',');
+    int(out, c.repeat_contacts_30d);
+    out.push(b',');
+    int(out, c.last_call_day_index);
+}
+
+/// Appends one `customers.csv` row.
+pub fn customer_row(out: &mut Vec<u8>, c: &Customer) {
+    fields!(out;
+        display(out, c.customer_id),
+        display(out, c.account_id),
+        customer_tail(out, c, &|o| text(o, c.contract_proxy.as_str())),
+    );
+}
+
+/// Appends one `lines.csv` row.
+pub fn line_row(out: &mut Vec<u8>, l: &Line) {
+    fields!(out;
+        display(out, l.line_id),
+        display(out, l.customer_id),
+        display(out, l.account_id),
+        display(out, l.msisdn),
+        text(out, l.product_type.as_str()),
+        text(out, l.status.as_str()),
+        flag(out, l.company_owned_equipment_flag),
+        display(out, l.current_imei),
+    );
+}
+
+/// Appends one `devices.csv` row.
+pub fn device_row(out: &mut Vec<u8>, d: &Device) {
+    fields!(out;
+        display(out, d.device_id),
+        display(out, d.imei),
+        text(out, d.device_category.as_str()),
+    );
+}
+
+/// Appends one `eip_agreements.csv` row.
+pub fn agreement_row(out: &mut Vec<u8>, a: &EipAgreement) {
+    fields!(out;
+        display(out, a.agreement_number),
+        display(out, a.customer_id),
+        display(out, a.account_id),
+        display(out, a.line_id),
+        display(out, a.msisdn),
+        display(out, a.eip_imei),
+        text(out, a.product_type.as_str()),
+        text(out, a.eip_status.as_str()),
+        int(out, a.installment_months),
+    );
+}
+
+/// Appends one `line_device_usage.csv` row.
+pub fn usage_row(out: &mut Vec<u8>, u: &UsageSnapshot) {
+    fields!(out;
+        display(out, u.customer_id),
+        display(out, u.account_id),
+        display(out, u.line_id),
+        display(out, u.msisdn),
+        text(out, u.product_type.as_str()),
+        optional(out, u.usage_imei),
+        display(out, u.usage_snapshot_date),
+        flag(out, u.imei_line_mismatch_flag),
+        optional(out, u.usage_eip_agreement_number),
+    );
+}
+
+fn label(out: &mut Vec<u8>, l: Option<AnomalyLabel>) {
+    if let Some(l) = l {
+        text(out, l.as_str());
+    }
+}
+
+/// Appends one ledger row with the columns of `schema`.
+pub fn ledger_row(out: &mut Vec<u8>, r: &LedgerRow, schema: LedgerSchema) {
+    let a = r.agreement.as_ref();
+    let u = r.usage.as_ref();
+    let f = r.flags;
+    display(out, r.line.customer_id);
+    out.push(b',');
+    display(out, r.line.account_id);
+    out.push(b',');
+    display(out, r.line.line_id);
+    out.push(b',');
+    display(out, r.line.msisdn);
+    out.push(b',');
+    text(out, r.line.product_type.as_str());
+    out.push(b',');
+    text(out, r.line.status.as_str());
+    out.push(b',');
+    optional(out, a.map(|a| a.agreement_number));
+    out.push(b',');
+    optional(out, a.map(|a| a.eip_imei));
+    out.push(b',');
+    optional(out, r.usage_imei());
+    for value in [
+        f.eip_exists,
+        f.imei_mismatch,
+        f.missing_usage_imei,
+        f.eip_mismatch,
+        f.upstream_friction_risk,
+    ] {
+        out.push(b',');
+        flag(out, value);
+    }
+    out.push(b',');
+    flag(out, r.line.company_owned_equipment_flag);
+    out.push(b',');
+    display(out, r.line.current_imei);
+    out.push(b',');
+    let contract = |o: &mut Vec<u8>| {
+        if schema.billing_agreement_type {
+            optional(o, r.billing_agreement_type);
+        } else {
+            text(o, r.customer.contract_proxy.as_str());
+        }
+    };
+    customer_tail(out, &r.customer, &contract);
+    out.push(b',');
+    optional(out, a.map(|a| a.product_type));
+    out.push(b',');
+    optional(out, a.map(|a| a.eip_status));
+    out.push(b',');
+    optional(out, a.map(|a| a.installment_months));
+    out.push(b',');
+    optional(out, u.map(|u| u.product_type));
+    out.push(b',');
+    optional(out, u.map(|u| u.usage_snapshot_date));
+    out.push(b',');
+    if let Some(u) = u {
+        flag(out, u.imei_line_mismatch_flag);
+    }
+    out.push(b',');
+    optional(out, u.and_then(|u| u.usage_eip_agreement_number));
+    if schema.anomaly_type {
+        out.push(b',');
+        label(out, r.imei_anomaly_type);
+    }
+    out.push(b'\n');
+}
+
+/// Appends one `imei_anomaly_examples.csv` row.
+pub fn example_row(out: &mut Vec<u8>, r: &LedgerRow) {
+    let a = r.agreement.as_ref();
+    let f = r.flags;
+    fields!(out;
+        display(out, r.line.customer_id),
+        display(out, r.line.line_id),
+        text(out, r.line.product_type.as_str()),
+        optional(out, a.map(|a| a.agreement_number)),
+        optional(out, a.map(|a| a.eip_imei)),
+        optional(out, r.usage_imei()),
+        flag(out, f.imei_mismatch),
+        flag(out, f.missing_usage_imei),
+        flag(out, f.eip_mismatch),
+        flag(out, f.upstream_friction_risk),
+        label(out, r.imei_anomaly_type),
+    );
+}

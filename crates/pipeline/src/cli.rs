@@ -1,0 +1,124 @@
+//! Flag definitions shared by the binaries. Every flag keeps the original
+//! snake_case spelling and also answers to kebab-case.
+
+use crate::Format;
+use novawireless_accounts::MAX_CUSTOMERS;
+use novawireless_model::SnapshotDate;
+use std::path::PathBuf;
+
+/// Parses `--n_customers`: a whole number from 1 to [`MAX_CUSTOMERS`].
+pub fn parse_n_customers(s: &str) -> Result<u64, String> {
+    let n: u64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("{s:?} is not a whole number of customers (1 to {MAX_CUSTOMERS})"))?;
+    if n == 0 {
+        return Err("must be at least 1".into());
+    }
+    if n > MAX_CUSTOMERS {
+        // About 2.4 KB of CSV per customer.
+        let terabytes = n as f64 * 2.4e3 / 1e12;
+        return Err(format!(
+            "{n} customers would write about {terabytes:.0} TB; the limit is {MAX_CUSTOMERS}"
+        ));
+    }
+    Ok(n)
+}
+
+/// Parses a probability: a finite number in [0, 1].
+pub fn parse_probability(s: &str) -> Result<f64, String> {
+    let p: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("{s:?} is not a number"))?;
+    if !p.is_finite() || !(0.0..=1.0).contains(&p) {
+        return Err(format!("{s} is not a probability in [0, 1]"));
+    }
+    Ok(p)
+}
+
+/// Parses a seed: a whole number from 0 to 2^64 − 1.
+pub fn parse_seed(s: &str) -> Result<u64, String> {
+    s.trim()
+        .parse()
+        .map_err(|_| format!("{s:?} is not a whole number from 0 to 18446744073709551615"))
+}
+
+/// Parses a `YYYY-MM-DD` date that exists.
+pub fn parse_date(s: &str) -> Result<SnapshotDate, String> {
+    s.parse()
+        .map_err(|e: novawireless_model::DateError| e.to_string())
+}
+
+/// The step-1 flags (also accepted by `run_all`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct GenerateArgs {
+    /// Number of customers to generate.
+    #[arg(long = "n_customers", visible_alias = "n-customers", default_value = "10000", value_parser = parse_n_customers)]
+    pub n_customers: u64,
+    /// Seed of every step-1 random draw.
+    #[arg(long = "seed", default_value = "42", value_parser = parse_seed)]
+    pub seed: u64,
+    /// Probability of a device payment plan for a month-to-month customer.
+    #[arg(long = "month_to_month_plan_rate", visible_alias = "month-to-month-plan-rate", default_value = "0.55", value_parser = parse_probability)]
+    pub month_to_month_plan_rate: f64,
+    /// Probability that a line with an EIP records another line's IMEI in usage.
+    #[arg(long = "p_inject_eip_usage_mismatch", visible_alias = "p-inject-eip-usage-mismatch", default_value = "0.06", value_parser = parse_probability)]
+    pub p_inject_eip_usage_mismatch: f64,
+    /// Probability that a voice line gets an EIP when its customer has a device plan.
+    #[arg(long = "p_voice_eip_attach_if_plan", visible_alias = "p-voice-eip-attach-if-plan", default_value = "0.85", value_parser = parse_probability)]
+    pub p_voice_eip_attach_if_plan: f64,
+    /// Date written in every usage row (YYYY-MM-DD).
+    #[arg(long = "usage_snapshot_date", visible_alias = "usage-snapshot-date", default_value = "2026-02-22", value_parser = parse_date)]
+    pub usage_snapshot_date: SnapshotDate,
+    /// Baseline distributions (JSON); the embedded baseline when absent.
+    #[arg(long = "config")]
+    pub config: Option<PathBuf>,
+}
+
+/// Flags every step has.
+#[derive(Debug, Clone, clap::Args)]
+pub struct OutputArgs {
+    /// Folder the outputs are written to.
+    #[arg(long = "out_dir", visible_alias = "out-dir", default_value = "output")]
+    pub out_dir: PathBuf,
+    /// Output format.
+    #[arg(long = "format", value_enum, default_value = "csv")]
+    pub format: Format,
+}
+
+/// Runs a binary's main: parses flags with a one-line error on bad input,
+/// runs `body`, and maps its error to a one-line message and exit code 1.
+pub fn main_with<A: clap::Parser, E: std::fmt::Display>(
+    body: impl FnOnce(A) -> Result<(), E>,
+) -> std::process::ExitCode {
+    let args = match A::try_parse() {
+        Ok(args) => args,
+        Err(e) => {
+            use clap::error::ErrorKind;
+            if matches!(
+                e.kind(),
+                ErrorKind::DisplayHelp
+                    | ErrorKind::DisplayVersion
+                    | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            ) {
+                let _ = e.print();
+                return std::process::ExitCode::SUCCESS;
+            }
+            let rendered = e.render().to_string();
+            let first = rendered
+                .lines()
+                .next()
+                .unwrap_or("error: invalid arguments");
+            eprintln!("{first}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    match body(args) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

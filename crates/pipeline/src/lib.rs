@@ -1,0 +1,49 @@
+//! The pipeline's step runners and their options.
+//!
+//! Each binary parses its flags (see [`cli`]) and calls one runner here;
+//! library users can call the runners directly, or use
+//! `novawireless-accounts` to generate rows in memory without files.
+#![forbid(unsafe_code)]
+
+pub mod cli;
+mod step1;
+
+pub use step1::{generate_customers, GenerateOptions, Step1Report, Step1Writer, STEP1_FILES};
+
+use novawireless_io::OutputError;
+use novawireless_sampler::{Baseline, ConfigError};
+use std::path::Path;
+
+/// The tool's name and version, as receipts record them.
+pub const TOOL: &str = concat!("novawireless ", env!("CARGO_PKG_VERSION"));
+
+/// Output format of every table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// Comma-separated values.
+    Csv,
+}
+
+/// Any error of a pipeline step; the message is one line naming the flag,
+/// file, line or column at fault.
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    /// A bad baseline configuration.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// An output file or folder could not be written.
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    /// A bad input table.
+    #[error("{0}")]
+    Input(String),
+}
+
+/// The baseline of `--config FILE`, or the embedded one.
+pub fn load_baseline(config: Option<&Path>) -> Result<Baseline, PipelineError> {
+    Ok(match config {
+        Some(path) => Baseline::from_file(path)?,
+        None => Baseline::embedded(),
+    })
+}

@@ -1,0 +1,200 @@
+//! Step 1: `generate_customers`.
+
+use crate::{load_baseline, PipelineError, TOOL};
+use novawireless_accounts::{AccountChunk, AccountGenerator, CustomerRange, GraphParams};
+use novawireless_io::{tables, FileRecord, OutputError, OutputSet, TableWriter};
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+
+/// The files step 1 writes, in order (the receipt comes last).
+pub const STEP1_FILES: &[&str] = &[
+    "customers.csv",
+    "customers_v1.csv",
+    "lines.csv",
+    "devices.csv",
+    "eip_agreements.csv",
+    "line_device_usage.csv",
+    "customer_generation_receipt.json",
+];
+
+/// Customers are generated and written in chunks of this many.
+pub const CHUNK_CUSTOMERS: u64 = 8192;
+
+/// Everything step 1 needs besides the output folder.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GenerateOptions {
+    /// Number of customers.
+    pub n_customers: u64,
+    /// Seed of every step-1 draw.
+    pub seed: u64,
+    /// Plan, attach, mismatch and date parameters.
+    pub params: GraphParams,
+    /// `--config FILE`, or the embedded baseline.
+    pub config: Option<PathBuf>,
+}
+
+impl From<&crate::cli::GenerateArgs> for GenerateOptions {
+    fn from(a: &crate::cli::GenerateArgs) -> Self {
+        GenerateOptions {
+            n_customers: a.n_customers,
+            seed: a.seed,
+            params: GraphParams {
+                month_to_month_plan_rate: a.month_to_month_plan_rate,
+                p_inject_eip_usage_mismatch: a.p_inject_eip_usage_mismatch,
+                p_voice_eip_attach_if_plan: a.p_voice_eip_attach_if_plan,
+                usage_snapshot_date: a.usage_snapshot_date,
+            },
+            config: a.config.clone(),
+        }
+    }
+}
+
+/// Row counts of step 1.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Step1Counts {
+    /// Customers.
+    pub customers: u64,
+    /// Lines.
+    pub lines: u64,
+    /// Devices in the inventory.
+    pub devices: u64,
+    /// EIP agreements.
+    pub eip_agreements: u64,
+    /// Usage rows.
+    pub usage_rows: u64,
+    /// Usage rows given another line's IMEI at generation time.
+    pub generation_usage_mismatches: u64,
+}
+
+/// What step 1 wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step1Report {
+    /// Row counts.
+    pub counts: Step1Counts,
+    /// The files written (receipt excluded).
+    pub files: Vec<FileRecord>,
+}
+
+/// Writes step-1 chunks into the six step-1 tables.
+pub struct Step1Writer {
+    customers: TableWriter,
+    lines: TableWriter,
+    devices: TableWriter,
+    agreements: TableWriter,
+    usage: TableWriter,
+    mismatches: u64,
+}
+
+impl Step1Writer {
+    /// Starts the step-1 tables in `out`.
+    pub fn start(out: &mut OutputSet) -> Result<Self, OutputError> {
+        Ok(Step1Writer {
+            customers: out.table(&STEP1_FILES[..2], tables::CUSTOMER_COLUMNS)?,
+            lines: out.table(&["lines.csv"], tables::LINE_COLUMNS)?,
+            devices: out.table(&["devices.csv"], tables::DEVICE_COLUMNS)?,
+            agreements: out.table(&["eip_agreements.csv"], tables::AGREEMENT_COLUMNS)?,
+            usage: out.table(&["line_device_usage.csv"], tables::USAGE_COLUMNS)?,
+            mismatches: 0,
+        })
+    }
+
+    /// Appends one chunk's rows.
+    pub fn write(&mut self, chunk: &AccountChunk) -> Result<(), OutputError> {
+        self.customers
+            .rows(&chunk.customers, tables::customer_row)?;
+        self.lines.rows(&chunk.lines, tables::line_row)?;
+        self.devices.rows(&chunk.devices, tables::device_row)?;
+        self.agreements
+            .rows(&chunk.agreements, tables::agreement_row)?;
+        self.usage.rows(&chunk.usage, tables::usage_row)?;
+        self.mismatches += chunk
+            .usage
+            .iter()
+            .filter(|u| u.imei_line_mismatch_flag)
+            .count() as u64;
+        Ok(())
+    }
+
+    /// Finishes the tables and returns their row counts.
+    pub fn finish(self, out: &mut OutputSet) -> Result<Step1Counts, OutputError> {
+        Ok(Step1Counts {
+            customers: out.finish(self.customers)?,
+            lines: out.finish(self.lines)?,
+            devices: out.finish(self.devices)?,
+            eip_agreements: out.finish(self.agreements)?,
+            usage_rows: out.finish(self.usage)?,
+            generation_usage_mismatches: self.mismatches,
+        })
+    }
+}
+
+#[derive(Serialize)]
+struct Step1Parameters<'a> {
+    n_customers: u64,
+    seed: u64,
+    month_to_month_plan_rate: f64,
+    p_inject_eip_usage_mismatch: f64,
+    p_voice_eip_attach_if_plan: f64,
+    usage_snapshot_date: String,
+    config: String,
+    churn_model_intercept: f64,
+    format: &'a str,
+}
+
+#[derive(Serialize)]
+struct Step1Receipt<'a> {
+    dataset: &'a str,
+    step: &'a str,
+    tool: &'a str,
+    parameters: Step1Parameters<'a>,
+    row_counts: Step1Counts,
+    files: &'a [FileRecord],
+}
+
+/// Runs step 1 into `out_dir`: the seven step-1 files, all or none.
+pub fn generate_customers(
+    options: &GenerateOptions,
+    out_dir: &Path,
+) -> Result<Step1Report, PipelineError> {
+    let baseline = load_baseline(options.config.as_deref())?;
+    let generator = AccountGenerator::new(
+        &baseline,
+        options.params.clone(),
+        options.seed,
+        options.n_customers,
+    );
+    let mut out = OutputSet::create(out_dir)?;
+    let mut writer = Step1Writer::start(&mut out)?;
+    let mut next_line = 0;
+    for range in CustomerRange::new(0, options.n_customers).chunks(CHUNK_CUSTOMERS) {
+        let chunk = generator.generate(range, next_line);
+        next_line += chunk.lines.len() as u64;
+        writer.write(&chunk)?;
+    }
+    let counts = writer.finish(&mut out)?;
+    let files = out.records().to_vec();
+    let receipt = Step1Receipt {
+        dataset: "novawireless_customers",
+        step: "generate_customers",
+        tool: TOOL,
+        parameters: Step1Parameters {
+            n_customers: options.n_customers,
+            seed: options.seed,
+            month_to_month_plan_rate: options.params.month_to_month_plan_rate,
+            p_inject_eip_usage_mismatch: options.params.p_inject_eip_usage_mismatch,
+            p_voice_eip_attach_if_plan: options.params.p_voice_eip_attach_if_plan,
+            usage_snapshot_date: options.params.usage_snapshot_date.to_string(),
+            config: options
+                .config
+                .as_ref()
+                .map_or("embedded baseline".into(), |p| p.display().to_string()),
+            churn_model_intercept: generator.churn_model().intercept(),
+            format: "csv",
+        },
+        row_counts: counts,
+        files: &files,
+    };
+    out.json("customer_generation_receipt.json", &receipt)?;
+    out.commit()?;
+    Ok(Step1Report { counts, files })
+}
