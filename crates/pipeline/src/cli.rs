@@ -54,19 +54,19 @@ pub fn parse_date(s: &str) -> Result<SnapshotDate, String> {
 #[derive(Debug, Clone, clap::Args)]
 pub struct GenerateArgs {
     /// Number of customers to generate.
-    #[arg(long = "n_customers", visible_alias = "n-customers", default_value = "10000", value_parser = parse_n_customers)]
+    #[arg(long = "n_customers", visible_alias = "n-customers", default_value = "10000", value_parser = parse_n_customers, allow_hyphen_values = true)]
     pub n_customers: u64,
     /// Seed of every step-1 random draw.
-    #[arg(long = "seed", default_value = "42", value_parser = parse_seed)]
+    #[arg(long = "seed", default_value = "42", value_parser = parse_seed, allow_hyphen_values = true)]
     pub seed: u64,
     /// Probability of a device payment plan for a month-to-month customer.
-    #[arg(long = "month_to_month_plan_rate", visible_alias = "month-to-month-plan-rate", default_value = "0.55", value_parser = parse_probability)]
+    #[arg(long = "month_to_month_plan_rate", visible_alias = "month-to-month-plan-rate", default_value = "0.55", value_parser = parse_probability, allow_hyphen_values = true)]
     pub month_to_month_plan_rate: f64,
     /// Probability that a line with an EIP records another line's IMEI in usage.
-    #[arg(long = "p_inject_eip_usage_mismatch", visible_alias = "p-inject-eip-usage-mismatch", default_value = "0.06", value_parser = parse_probability)]
+    #[arg(long = "p_inject_eip_usage_mismatch", visible_alias = "p-inject-eip-usage-mismatch", default_value = "0.06", value_parser = parse_probability, allow_hyphen_values = true)]
     pub p_inject_eip_usage_mismatch: f64,
     /// Probability that a voice line gets an EIP when its customer has a device plan.
-    #[arg(long = "p_voice_eip_attach_if_plan", visible_alias = "p-voice-eip-attach-if-plan", default_value = "0.85", value_parser = parse_probability)]
+    #[arg(long = "p_voice_eip_attach_if_plan", visible_alias = "p-voice-eip-attach-if-plan", default_value = "0.85", value_parser = parse_probability, allow_hyphen_values = true)]
     pub p_voice_eip_attach_if_plan: f64,
     /// Date written in every usage row (YYYY-MM-DD).
     #[arg(long = "usage_snapshot_date", visible_alias = "usage-snapshot-date", default_value = "2026-02-22", value_parser = parse_date)]
