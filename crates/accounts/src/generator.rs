@@ -165,7 +165,10 @@ impl AccountGenerator {
         for index in range.start..range.end {
             next_line = self.generate_customer(index, next_line, &mut chunk);
         }
-        if range.end == self.population && next_line == 0 {
+        // Only the piece holding the last customer (or the empty population's
+        // only piece) adds it, so an empty trailing piece cannot add it twice.
+        let holds_last_customer = !range.is_empty() || self.population == 0;
+        if range.end == self.population && holds_last_customer && next_line == 0 {
             // A population without lines still has one device in stock.
             let mut rng = stream(self.seed, Stage::Graph, self.population);
             chunk

@@ -8,7 +8,9 @@
 
 pub mod format;
 mod output;
+pub mod read;
 pub mod tables;
 
 pub use output::{mirror, FileRecord, OutputError, OutputSet, TableWriter, TEMP_SUFFIX};
+pub use read::InputError;
 pub use tables::LedgerSchema;

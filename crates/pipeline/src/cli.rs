@@ -122,3 +122,53 @@ pub fn main_with<A: clap::Parser, E: std::fmt::Display>(
         }
     }
 }
+
+/// Where the ledger steps read and mirror.
+#[derive(Debug, Clone, clap::Args)]
+pub struct LedgerArgs {
+    /// Folder the inputs are read from (default: the output folder).
+    #[arg(long = "in_dir", visible_alias = "in-dir")]
+    pub in_dir: Option<PathBuf>,
+    /// Folder the ledger files are mirrored to, for the call generator.
+    #[arg(
+        long = "params_dir",
+        visible_alias = "params-dir",
+        default_value = "data/external/params_sources"
+    )]
+    pub params_dir: PathBuf,
+    /// Do not mirror the ledger files to --params_dir.
+    #[arg(long = "no_params_mirror", visible_alias = "no-params-mirror")]
+    pub no_params_mirror: bool,
+}
+
+impl LedgerArgs {
+    /// The mirror folder, unless `--no_params_mirror`.
+    pub fn mirror(&self) -> Option<&std::path::Path> {
+        (!self.no_params_mirror).then_some(self.params_dir.as_path())
+    }
+}
+
+/// Parses `true`/`false` (also `1`/`0`, `yes`/`no`).
+pub fn parse_bool(s: &str) -> Result<bool, String> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" => Ok(true),
+        "false" | "0" | "no" => Ok(false),
+        _ => Err(format!("{s:?} is not true or false")),
+    }
+}
+
+/// The step-3 probabilities (also accepted by `run_all`).
+#[derive(Debug, Clone, clap::Args)]
+pub struct AnomalyArgs {
+    /// Probability that an eligible voice line swaps usage IMEIs with another.
+    #[arg(long = "p_mismatch", visible_alias = "p-mismatch", default_value = "0.07", value_parser = parse_probability, allow_hyphen_values = true)]
+    pub p_mismatch: f64,
+    /// Probability that a line's usage IMEI is blanked (split 70/30 between
+    /// lines with and without an agreement).
+    #[arg(long = "p_missing", visible_alias = "p-missing", default_value = "0.04", value_parser = parse_probability, allow_hyphen_values = true)]
+    pub p_missing: f64,
+    /// Swap partners come from the same customer (true) or from any customer
+    /// of the same block of 1,024 customers (false).
+    #[arg(long = "within_customer_only", visible_alias = "within-customer-only", default_value = "true", value_parser = parse_bool, num_args = 0..=1, default_missing_value = "true")]
+    pub within_customer_only: bool,
+}

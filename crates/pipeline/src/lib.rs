@@ -6,9 +6,24 @@
 #![forbid(unsafe_code)]
 
 pub mod cli;
+mod run_all;
 mod step1;
+mod step2;
+mod step3;
+mod step4;
 
-pub use step1::{generate_customers, GenerateOptions, Step1Report, Step1Writer, STEP1_FILES};
+pub use novawireless_anomalies::AnomalyParams;
+pub use novawireless_billing::BillingCounts;
+pub use run_all::{run_all, RunAllReport};
+pub use step1::{
+    generate_customers, GenerateOptions, Step1Counts, Step1Report, Step1Writer, STEP1_FILES,
+};
+pub use step2::{build_master_account_ledger, FlagCounts, LEDGER_FILE, LEDGER_RECEIPT};
+pub use step3::{
+    inject_imei_anomalies, AnomalySummary, ANOMALY_LEDGER_FILE, ANOMALY_RECEIPT, EXAMPLES_FILE,
+    SWAP_BLOCK,
+};
+pub use step4::{fix_ledger_contract_proxy, BACKUP_FILE};
 
 use novawireless_io::OutputError;
 use novawireless_sampler::{Baseline, ConfigError};

@@ -173,6 +173,25 @@ pub fn generate_customers(
     }
     let counts = writer.finish(&mut out)?;
     let files = out.records().to_vec();
+    write_step1_receipt(
+        &mut out,
+        options,
+        generator.churn_model().intercept(),
+        counts,
+        &files,
+    )?;
+    out.commit()?;
+    Ok(Step1Report { counts, files })
+}
+
+/// Writes the step-1 receipt listing `files`.
+pub(crate) fn write_step1_receipt(
+    out: &mut OutputSet,
+    options: &GenerateOptions,
+    churn_model_intercept: f64,
+    counts: Step1Counts,
+    files: &[FileRecord],
+) -> Result<(), PipelineError> {
     let receipt = Step1Receipt {
         dataset: "novawireless_customers",
         step: "generate_customers",
@@ -188,13 +207,11 @@ pub fn generate_customers(
                 .config
                 .as_ref()
                 .map_or("embedded baseline".into(), |p| p.display().to_string()),
-            churn_model_intercept: generator.churn_model().intercept(),
+            churn_model_intercept,
             format: "csv",
         },
         row_counts: counts,
-        files: &files,
+        files,
     };
-    out.json("customer_generation_receipt.json", &receipt)?;
-    out.commit()?;
-    Ok(Step1Report { counts, files })
+    Ok(out.json("customer_generation_receipt.json", &receipt)?)
 }

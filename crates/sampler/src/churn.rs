@@ -1,7 +1,7 @@
 //! The per-customer churn model and the latent traits that follow it.
 //!
-//! logit(p) = b0 + tenure_per_month·tenure + internet effect + payment effect
-//! + bounded noise, clamped to [0.01, 0.95]. The intercept b0 is solved once,
+//! logit(p) = b0 + tenure_per_month·tenure + internet effect + payment effect +
+//! bounded noise, clamped to [0.01, 0.95]. The intercept b0 is solved once,
 //! by exact expectation over the configured distributions, so that the mean
 //! score equals `churn_base_rate`.
 

@@ -1,0 +1,69 @@
+//! All four steps in one process.
+#![forbid(unsafe_code)]
+
+use novawireless_pipeline::cli::{main_with, parse_seed, AnomalyArgs, GenerateArgs, OutputArgs};
+use novawireless_pipeline::{run_all, AnomalyParams, GenerateOptions, PipelineError};
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// Generate customers, build the ledger, inject IMEI anomalies and fix billing types.
+#[derive(Debug, clap::Parser)]
+#[command(version, about)]
+struct Args {
+    #[command(flatten)]
+    generate: GenerateArgs,
+    /// Seed of the step-3 anomaly draws.
+    #[arg(long = "anomaly_seed", visible_alias = "anomaly-seed", default_value = "1337", value_parser = parse_seed, allow_hyphen_values = true)]
+    anomaly_seed: u64,
+    #[command(flatten)]
+    anomalies: AnomalyArgs,
+    /// Folder the ledger files are mirrored to, for the call generator.
+    #[arg(
+        long = "params_dir",
+        visible_alias = "params-dir",
+        default_value = "data/external/params_sources"
+    )]
+    params_dir: PathBuf,
+    /// Do not mirror the ledger files to --params_dir.
+    #[arg(long = "no_params_mirror", visible_alias = "no-params-mirror")]
+    no_params_mirror: bool,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+fn main() -> std::process::ExitCode {
+    main_with(|args: Args| -> Result<(), PipelineError> {
+        let started = Instant::now();
+        let params = AnomalyParams {
+            seed: args.anomaly_seed,
+            p_mismatch: args.anomalies.p_mismatch,
+            p_missing: args.anomalies.p_missing,
+            within_customer_only: args.anomalies.within_customer_only,
+        };
+        let mirror = (!args.no_params_mirror).then_some(args.params_dir.as_path());
+        let out_dir = &args.output.out_dir;
+        let r = run_all(
+            &GenerateOptions::from(&args.generate),
+            &params,
+            out_dir,
+            mirror,
+        )?;
+        for f in &r.files {
+            println!("wrote {}/{} ({} bytes)", out_dir.display(), f.path, f.bytes);
+        }
+        if let Some(m) = mirror {
+            println!("mirrored the ledger files to {}", m.display());
+        }
+        let (c, a) = (r.step1, r.anomalies);
+        println!(
+            "customers {} lines {} devices {} eip_agreements {} ledger rows {}",
+            c.customers, c.lines, c.devices, c.eip_agreements, r.ledger.rows
+        );
+        println!(
+            "anomalies: generation_usage_mismatch {} imei_mismatch_swap {} missing_usage_imei_capture_failure {} missing_usage_imei_ghost_line {}",
+            c.generation_usage_mismatches, a.imei_mismatch_swap, a.missing_usage_imei_capture_failure, a.missing_usage_imei_ghost_line
+        );
+        eprintln!("run_all: done in {:.2} s", started.elapsed().as_secs_f64());
+        Ok(())
+    })
+}

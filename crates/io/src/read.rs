@@ -1,0 +1,485 @@
+//! Table readers: typed rows, header checked against the expected columns,
+//! and every malformed row reported as `file:line: what is wrong`.
+//!
+//! A UTF-8 byte-order mark and CRLF line ends are accepted.
+
+use crate::tables::{AGREEMENT_COLUMNS, CUSTOMER_COLUMNS, LINE_COLUMNS, USAGE_COLUMNS};
+use novawireless_model::{
+    AgreementNumber, AnomalyLabel, BillingAgreementType, Customer, EipAgreement, Imei, LedgerFlags,
+    LedgerRow, Line, SnapshotDate, UsageSnapshot,
+};
+use std::fmt::Display;
+use std::fs::File;
+use std::io::BufReader;
+use std::path::Path;
+use std::str::FromStr;
+
+/// A bad input table: one line naming the file, and the line and column
+/// where there is one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct InputError(pub String);
+
+/// An open CSV table whose header has been checked.
+pub struct CsvTable {
+    path: String,
+    reader: csv::Reader<BufReader<File>>,
+    positions: Vec<Option<usize>>,
+    columns: &'static [&'static str],
+    record: csv::StringRecord,
+}
+
+impl CsvTable {
+    /// Opens `path` and checks its header: every column of `required` must
+    /// be present; `optional` columns may be; any other column is an error.
+    /// Columns are looked up by name, in [`Self::column`] by their index in
+    /// `columns = required ++ optional`.
+    pub fn open(
+        path: &Path,
+        columns: &'static [&'static str],
+        required: usize,
+    ) -> Result<Self, InputError> {
+        let name = path.display().to_string();
+        let file = File::open(path).map_err(|e| InputError(format!("{name}: cannot read: {e}")))?;
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .from_reader(BufReader::new(file));
+        let header = reader
+            .headers()
+            .map_err(|e| InputError(format!("{name}:1: {}", csv_message(&e))))?
+            .clone();
+        if header.is_empty() || (header.len() == 1 && header.get(0) == Some("")) {
+            return Err(InputError(format!("{name}: empty file (no header)")));
+        }
+        let header: Vec<String> = header
+            .iter()
+            .enumerate()
+            .map(|(i, h)| {
+                if i == 0 {
+                    h.trim_start_matches('\u{feff}').to_string()
+                } else {
+                    h.to_string()
+                }
+            })
+            .collect();
+        if let Some(extra) = header.iter().find(|h| !columns.contains(&h.as_str())) {
+            return Err(InputError(format!("{name}:1: unexpected column {extra:?}")));
+        }
+        let positions: Vec<Option<usize>> = columns
+            .iter()
+            .map(|c| header.iter().position(|h| h == c))
+            .collect();
+        if let Some(missing) = columns[..required]
+            .iter()
+            .zip(&positions)
+            .find(|(_, p)| p.is_none())
+        {
+            return Err(InputError(format!(
+                "{name}:1: missing column {:?}",
+                missing.0
+            )));
+        }
+        Ok(CsvTable {
+            path: name,
+            reader,
+            positions,
+            columns,
+            record: csv::StringRecord::new(),
+        })
+    }
+
+    /// Whether optional column `index` is present.
+    pub fn has(&self, index: usize) -> bool {
+        self.positions[index].is_some()
+    }
+
+    /// The file's name as errors print it.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// Reads the next row; `None` at the end of the file.
+    pub fn next_row(&mut self) -> Result<Option<Row<'_>>, InputError> {
+        match self.reader.read_record(&mut self.record) {
+            Ok(false) => Ok(None),
+            Ok(true) => {
+                let line = self.record.position().map_or(0, |p| p.line());
+                Ok(Some(Row { table: self, line }))
+            }
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                Err(InputError(format!(
+                    "{}:{line}: {}",
+                    self.path,
+                    csv_message(&e)
+                )))
+            }
+        }
+    }
+}
+
+fn csv_message(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => {
+            format!("wrong field count: {len} fields where the header has {expected_len}")
+        }
+        csv::ErrorKind::Utf8 { .. } => "invalid UTF-8".into(),
+        csv::ErrorKind::Io(io) => io.to_string(),
+        _ => e.to_string(),
+    }
+}
+
+/// One row of an open table.
+pub struct Row<'a> {
+    table: &'a CsvTable,
+    line: u64,
+}
+
+impl Row<'_> {
+    /// The 1-based line number of the row in its file.
+    pub fn line(&self) -> u64 {
+        self.line
+    }
+
+    /// An error about this row.
+    pub fn error(&self, message: impl Display) -> InputError {
+        InputError(format!("{}:{}: {message}", self.table.path, self.line))
+    }
+
+    /// The raw text of column `index` (empty when an optional column is absent).
+    pub fn text(&self, index: usize) -> &str {
+        self.table.positions[index]
+            .and_then(|p| self.table.record.get(p))
+            .unwrap_or("")
+    }
+
+    /// Column `index` parsed as `T`.
+    pub fn parse<T: FromStr>(&self, index: usize) -> Result<T, InputError>
+    where
+        T::Err: Display,
+    {
+        let text = self.text(index);
+        text.parse()
+            .map_err(|e| self.error(format_args!("column {}: {e}", self.table.columns[index])))
+    }
+
+    /// Column `index` parsed as `T`, `None` when empty.
+    pub fn optional<T: FromStr>(&self, index: usize) -> Result<Option<T>, InputError>
+    where
+        T::Err: Display,
+    {
+        if self.text(index).is_empty() {
+            Ok(None)
+        } else {
+            self.parse(index).map(Some)
+        }
+    }
+
+    /// A whole number column.
+    pub fn number<T: FromStr>(&self, index: usize) -> Result<T, InputError> {
+        let text = self.text(index);
+        text.parse().map_err(|_| {
+            self.error(format_args!(
+                "column {}: {text:?} is not a whole number",
+                self.table.columns[index]
+            ))
+        })
+    }
+
+    /// A decimal number column.
+    pub fn decimal(&self, index: usize) -> Result<f64, InputError> {
+        let text = self.text(index);
+        text.parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite())
+            .ok_or_else(|| {
+                self.error(format_args!(
+                    "column {}: {text:?} is not a number",
+                    self.table.columns[index]
+                ))
+            })
+    }
+
+    /// A 0/1 flag column.
+    pub fn flag(&self, index: usize) -> Result<bool, InputError> {
+        match self.text(index) {
+            "0" => Ok(false),
+            "1" => Ok(true),
+            other => Err(self.error(format_args!(
+                "column {}: {other:?} is not 0 or 1",
+                self.table.columns[index]
+            ))),
+        }
+    }
+}
+
+/// Column positions of the customer columns inside a table whose column list
+/// embeds them starting at `offset` (`customer_id` and `account_id` first).
+fn customer(row: &Row<'_>, ids: (usize, usize), offset: usize) -> Result<Customer, InputError> {
+    let c = |i: usize| offset + i - 2;
+    let internet = row.text(c(7));
+    if internet != "5G Home Internet" && internet != "No" {
+        return Err(row.error(format_args!(
+            "column internet_service: {internet:?} is not \"5G Home Internet\" or \"No\""
+        )));
+    }
+    Ok(Customer {
+        customer_id: row.parse(ids.0)?,
+        account_id: row.parse(ids.1)?,
+        tenure_months: row.number(c(2))?,
+        monthly_charges: row.decimal(c(3))?,
+        paperless_billing: row.parse(c(4))?,
+        payment_method: row.parse(c(5))?,
+        contract_proxy: row.parse(c(6))?,
+        has_5g_home_internet: row.flag(c(8))?,
+        lines_on_account: row.number(c(9))?,
+        device_payment_plan: row.parse(c(10))?,
+        device_term_months: row.number(c(11))?,
+        device_months_remaining: row.number(c(12))?,
+        device_monthly_payment: row.decimal(c(13))?,
+        online_security: row.parse(c(14))?,
+        online_backup: row.parse(c(15))?,
+        device_protection: row.parse(c(16))?,
+        streaming_tv: row.parse(c(17))?,
+        streaming_movies: row.parse(c(18))?,
+        churn_risk_score: row.decimal(c(19))?,
+        trust_baseline: row.decimal(c(20))?,
+        patience: row.decimal(c(21))?,
+        is_churned: row.flag(c(22))?,
+        repeat_contacts_30d: row.number(c(23))?,
+        last_call_day_index: row.number(c(24))?,
+    })
+}
+
+/// Reads every row of a table with `parse`, also returning each row's line number.
+pub fn read_all<T>(
+    path: &Path,
+    columns: &'static [&'static str],
+    parse: impl Fn(&Row<'_>) -> Result<T, InputError>,
+) -> Result<(Vec<T>, Vec<u64>), InputError> {
+    let mut table = CsvTable::open(path, columns, columns.len())?;
+    let mut rows = Vec::new();
+    let mut lines = Vec::new();
+    while let Some(row) = table.next_row()? {
+        rows.push(parse(&row)?);
+        lines.push(row.line());
+    }
+    Ok((rows, lines))
+}
+
+/// Parses a `customers.csv` row.
+pub fn customer_row(row: &Row<'_>) -> Result<Customer, InputError> {
+    customer(row, (0, 1), 2)
+}
+
+/// Parses a `lines.csv` row.
+pub fn line_row(row: &Row<'_>) -> Result<Line, InputError> {
+    Ok(Line {
+        line_id: row.parse(0)?,
+        customer_id: row.parse(1)?,
+        account_id: row.parse(2)?,
+        msisdn: row.parse(3)?,
+        product_type: row.parse(4)?,
+        status: row.parse(5)?,
+        company_owned_equipment_flag: row.flag(6)?,
+        current_imei: row.parse(7)?,
+    })
+}
+
+/// Parses an `eip_agreements.csv` row.
+pub fn agreement_row(row: &Row<'_>) -> Result<EipAgreement, InputError> {
+    Ok(EipAgreement {
+        agreement_number: row.parse(0)?,
+        customer_id: row.parse(1)?,
+        account_id: row.parse(2)?,
+        line_id: row.parse(3)?,
+        msisdn: row.parse(4)?,
+        eip_imei: row.parse(5)?,
+        product_type: row.parse(6)?,
+        eip_status: row.parse(7)?,
+        installment_months: row.number(8)?,
+    })
+}
+
+/// Parses a `line_device_usage.csv` row.
+pub fn usage_row(row: &Row<'_>) -> Result<UsageSnapshot, InputError> {
+    Ok(UsageSnapshot {
+        customer_id: row.parse(0)?,
+        account_id: row.parse(1)?,
+        line_id: row.parse(2)?,
+        msisdn: row.parse(3)?,
+        product_type: row.parse(4)?,
+        usage_imei: row.optional(5)?,
+        usage_snapshot_date: row.parse(6)?,
+        imei_line_mismatch_flag: row.flag(7)?,
+        usage_eip_agreement_number: row.optional(8)?,
+    })
+}
+
+/// The step-1 tables a ledger is built from, each in file order, with the
+/// line number of every row.
+pub struct Step1Tables {
+    /// `customers.csv`.
+    pub customers: (Vec<Customer>, Vec<u64>),
+    /// `lines.csv`.
+    pub lines: (Vec<Line>, Vec<u64>),
+    /// `eip_agreements.csv`.
+    pub agreements: (Vec<EipAgreement>, Vec<u64>),
+    /// `line_device_usage.csv`.
+    pub usage: (Vec<UsageSnapshot>, Vec<u64>),
+}
+
+/// Reads the four step-1 tables the ledger joins from `dir`.
+pub fn read_step1(dir: &Path) -> Result<Step1Tables, InputError> {
+    Ok(Step1Tables {
+        customers: read_all(&dir.join("customers.csv"), CUSTOMER_COLUMNS, customer_row)?,
+        lines: read_all(&dir.join("lines.csv"), LINE_COLUMNS, line_row)?,
+        agreements: read_all(
+            &dir.join("eip_agreements.csv"),
+            AGREEMENT_COLUMNS,
+            agreement_row,
+        )?,
+        usage: read_all(&dir.join("line_device_usage.csv"), USAGE_COLUMNS, usage_row)?,
+    })
+}
+
+/// Every column a ledger may have: the step-2 columns (required), then
+/// `billing_agreement_type` and `imei_anomaly_type` (optional).
+pub const LEDGER_READ_COLUMNS: &[&str] = &[
+    "customer_id",
+    "account_id",
+    "line_id",
+    "msisdn",
+    "product_type",
+    "status",
+    "agreement_number",
+    "eip_imei",
+    "usage_imei",
+    "eip_exists_flag",
+    "imei_mismatch_flag",
+    "missing_usage_imei_flag",
+    "eip_mismatch_flag",
+    "upstream_friction_risk_flag",
+    "company_owned_equipment_flag",
+    "current_imei",
+    "tenure_months",
+    "monthly_charges",
+    "paperless_billing",
+    "payment_method",
+    "contract_proxy",
+    "internet_service",
+    "has_5g_home_internet",
+    "lines_on_account",
+    "device_payment_plan",
+    "device_term_months",
+    "device_months_remaining",
+    "device_monthly_payment",
+    "OnlineSecurity",
+    "OnlineBackup",
+    "DeviceProtection",
+    "StreamingTV",
+    "StreamingMovies",
+    "churn_risk_score",
+    "trust_baseline",
+    "patience",
+    "is_churned",
+    "repeat_contacts_30d",
+    "last_call_day_index",
+    "product_type_eip",
+    "eip_status",
+    "installment_months",
+    "product_type_usage",
+    "usage_snapshot_date",
+    "imei_line_mismatch_flag",
+    "usage_eip_agreement_number",
+    "billing_agreement_type",
+    "imei_anomaly_type",
+];
+
+/// Index of `billing_agreement_type` in [`LEDGER_READ_COLUMNS`].
+pub const LEDGER_BILLING: usize = 46;
+/// Index of `imei_anomaly_type` in [`LEDGER_READ_COLUMNS`].
+pub const LEDGER_ANOMALY: usize = 47;
+/// Number of required ledger columns.
+pub const LEDGER_REQUIRED: usize = 46;
+
+/// Opens a ledger for reading.
+pub fn open_ledger(path: &Path) -> Result<CsvTable, InputError> {
+    CsvTable::open(path, LEDGER_READ_COLUMNS, LEDGER_REQUIRED)
+}
+
+/// Parses a ledger row.
+pub fn ledger_row(row: &Row<'_>) -> Result<LedgerRow, InputError> {
+    let line = Line {
+        line_id: row.parse(2)?,
+        customer_id: row.parse(0)?,
+        account_id: row.parse(1)?,
+        msisdn: row.parse(3)?,
+        product_type: row.parse(4)?,
+        status: row.parse(5)?,
+        company_owned_equipment_flag: row.flag(14)?,
+        current_imei: row.parse(15)?,
+    };
+    let customer = customer(row, (0, 1), 16)?;
+    let agreement_number: Option<AgreementNumber> = row.optional(6)?;
+    let agreement = match agreement_number {
+        Some(agreement_number) => Some(EipAgreement {
+            agreement_number,
+            customer_id: line.customer_id,
+            account_id: line.account_id,
+            line_id: line.line_id,
+            msisdn: line.msisdn,
+            eip_imei: row.parse(7)?,
+            product_type: row.parse(39)?,
+            eip_status: row.parse(40)?,
+            installment_months: row.number(41)?,
+        }),
+        None => {
+            for i in [7, 39, 40, 41] {
+                if !row.text(i).is_empty() {
+                    return Err(row.error(format_args!(
+                        "column {}: set on a line without agreement_number",
+                        LEDGER_READ_COLUMNS[i]
+                    )));
+                }
+            }
+            None
+        }
+    };
+    let usage_date: Option<SnapshotDate> = row.optional(43)?;
+    let usage_imei: Option<Imei> = row.optional(8)?;
+    let usage = match usage_date {
+        Some(usage_snapshot_date) => Some(UsageSnapshot {
+            customer_id: line.customer_id,
+            account_id: line.account_id,
+            line_id: line.line_id,
+            msisdn: line.msisdn,
+            product_type: row.parse(42)?,
+            usage_imei,
+            usage_snapshot_date,
+            imei_line_mismatch_flag: row.flag(44)?,
+            usage_eip_agreement_number: row.optional(45)?,
+        }),
+        None => None,
+    };
+    let flags = LedgerFlags {
+        eip_exists: row.flag(9)?,
+        imei_mismatch: row.flag(10)?,
+        missing_usage_imei: row.flag(11)?,
+        eip_mismatch: row.flag(12)?,
+        upstream_friction_risk: row.flag(13)?,
+    };
+    let imei_anomaly_type: Option<AnomalyLabel> = row.optional(LEDGER_ANOMALY)?;
+    let billing_agreement_type: Option<BillingAgreementType> = row.optional(LEDGER_BILLING)?;
+    Ok(LedgerRow {
+        line,
+        customer,
+        agreement,
+        usage,
+        flags,
+        imei_anomaly_type,
+        billing_agreement_type,
+    })
+}
