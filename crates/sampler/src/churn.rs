@@ -86,7 +86,7 @@ impl ChurnModel {
         };
         let target = baseline.churn_base_rate.clamp(CHURN_MIN, CHURN_MAX);
         let (mut lo, mut hi) = (-20.0, 20.0);
-        for _ in 0..80 {
+        for _ in 0..50 {
             let mid = 0.5 * (lo + hi);
             if expected(mid) < target {
                 lo = mid;
@@ -152,7 +152,7 @@ fn noise_quadrature(sd: f64) -> Vec<(f64, f64)> {
     if sd == 0.0 {
         return vec![(0.0, 1.0)];
     }
-    let steps = 400;
+    let steps = 100;
     let h = 2.0 * NOISE_LIMIT_SD / f64::from(steps);
     let density = |z: f64| (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt();
     let mut points: Vec<(f64, f64)> = (0..steps)
