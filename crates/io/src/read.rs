@@ -62,6 +62,16 @@ impl CsvTable {
                 }
             })
             .collect();
+        if let Some((i, repeated)) = header
+            .iter()
+            .enumerate()
+            .find(|(i, h)| header[..*i].contains(h))
+        {
+            return Err(InputError(format!(
+                "{name}:1: column {repeated:?} appears twice (field {})",
+                i + 1
+            )));
+        }
         if let Some(extra) = header.iter().find(|h| !columns.contains(&h.as_str())) {
             return Err(InputError(format!("{name}:1: unexpected column {extra:?}")));
         }
@@ -225,6 +235,13 @@ fn customer(row: &Row<'_>, ids: (usize, usize), offset: usize) -> Result<Custome
             "column internet_service: {internet:?} is not \"5G Home Internet\" or \"No\""
         )));
     }
+    let has_5g_home_internet = row.flag(c(8))?;
+    if (internet == "5G Home Internet") != has_5g_home_internet {
+        return Err(row.error(format_args!(
+            "column internet_service: {internet:?} contradicts has_5g_home_internet {}",
+            u8::from(has_5g_home_internet)
+        )));
+    }
     Ok(Customer {
         customer_id: row.parse(ids.0)?,
         account_id: row.parse(ids.1)?,
@@ -233,7 +250,7 @@ fn customer(row: &Row<'_>, ids: (usize, usize), offset: usize) -> Result<Custome
         paperless_billing: row.parse(c(4))?,
         payment_method: row.parse(c(5))?,
         contract_proxy: row.parse(c(6))?,
-        has_5g_home_internet: row.flag(c(8))?,
+        has_5g_home_internet,
         lines_on_account: row.number(c(9))?,
         device_payment_plan: row.parse(c(10))?,
         device_term_months: row.number(c(11))?,

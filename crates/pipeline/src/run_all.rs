@@ -79,6 +79,7 @@ pub fn run_all(
     let mut ledger = out.table(&[LEDGER_FILE], &final_schema.columns())?;
     let mut step3 = AnomalyWriters::start(&mut out, &[ANOMALY_LEDGER_FILE], false)?;
     let mut flag_counts = FlagCounts::default();
+    let mut final_counts = FlagCounts::default();
     let mut anomaly_counts = AnomalyCounts::default();
     let mut billing = BillingCounts::default();
     let mut next_line = 0;
@@ -97,6 +98,7 @@ pub fn run_all(
         anomaly_counts += chunk_inject(&mut rows, anomalies, pools)?;
         step3.write(&rows)?;
         billing += novawireless_billing::apply(&mut rows).map_err(internal)?;
+        final_counts.add(&rows);
         crate::step2::write_ledger(&mut ledger, &rows, final_schema)?;
     }
     let step1_counts = step1.finish(&mut out)?;
@@ -118,7 +120,13 @@ pub fn run_all(
         step1_counts,
         &pick(&crate::STEP1_FILES[..6]),
     )?;
-    write_ledger_receipt(&mut out, out_dir, flag_counts, &pick(&[LEDGER_FILE]))?;
+    write_ledger_receipt(
+        &mut out,
+        out_dir,
+        flag_counts,
+        Some(final_counts),
+        &pick(&[LEDGER_FILE]),
+    )?;
     let summary = AnomalySummary::new(&anomaly_counts, examples);
     write_anomaly_receipt(
         &mut out,

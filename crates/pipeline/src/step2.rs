@@ -52,6 +52,10 @@ struct LedgerReceipt<'a> {
     tool: &'a str,
     parameters: LedgerParameters<'a>,
     row_counts: FlagCounts,
+    /// In a `run_all` output the listed ledger is the final one: its flags
+    /// after steps 3 and 4, beside the step-2 counts above.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    final_ledger_counts: Option<FlagCounts>,
     files: &'a [FileRecord],
 }
 
@@ -66,6 +70,7 @@ pub(crate) fn write_ledger_receipt(
     out: &mut OutputSet,
     in_dir: &Path,
     counts: FlagCounts,
+    final_ledger_counts: Option<FlagCounts>,
     files: &[FileRecord],
 ) -> Result<(), PipelineError> {
     let receipt = LedgerReceipt {
@@ -77,6 +82,7 @@ pub(crate) fn write_ledger_receipt(
             format: "csv",
         },
         row_counts: counts,
+        final_ledger_counts,
         files,
     };
     Ok(out.json(LEDGER_RECEIPT, &receipt)?)
@@ -91,7 +97,20 @@ pub(crate) fn join_error(in_dir: &Path, tables: &Step1Tables, e: &JoinError) -> 
         Table::Usage => &tables.usage.1,
     };
     let line = lines.get(e.row()).copied().unwrap_or(0);
-    let message = e.to_string();
+    let mut message = e.to_string();
+    let first_row = match e {
+        JoinError::DuplicateCustomerId { first_row, .. }
+        | JoinError::DuplicateLineId { first_row, .. }
+        | JoinError::DuplicateLineRow { first_row, .. } => Some(*first_row),
+        _ => None,
+    };
+    if let Some(first_row) = first_row {
+        let first_line = lines.get(first_row).copied().unwrap_or(0);
+        message = message.replace(
+            &format!("(first at row {first_row})"),
+            &format!("(first on line {first_line})"),
+        );
+    }
     let message = message
         .split_once(": ")
         .map_or(message.as_str(), |(_, rest)| rest);
@@ -134,7 +153,7 @@ pub fn build_master_account_ledger(
     let mut counts = FlagCounts::default();
     counts.add(&rows);
     let files = out.records().to_vec();
-    write_ledger_receipt(&mut out, in_dir, counts, &files)?;
+    write_ledger_receipt(&mut out, in_dir, counts, None, &files)?;
     out.commit()?;
     if let Some(mirror_dir) = mirror_dir {
         novawireless_io::mirror(out_dir, &[LEDGER_FILE, LEDGER_RECEIPT], mirror_dir)?;

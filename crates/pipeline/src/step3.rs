@@ -200,11 +200,21 @@ pub(crate) fn write_anomaly_receipt(
 }
 
 /// Reads a whole ledger file.
-pub(crate) fn read_ledger(path: &Path) -> Result<(Vec<LedgerRow>, bool, bool), PipelineError> {
+/// A ledger file read whole: its rows, the file line of each, and which
+/// optional columns it has.
+pub(crate) struct LedgerFile {
+    pub(crate) rows: Vec<LedgerRow>,
+    pub(crate) lines: Vec<u64>,
+    pub(crate) billing: bool,
+    pub(crate) anomaly_type: bool,
+}
+
+pub(crate) fn read_ledger(path: &Path) -> Result<LedgerFile, PipelineError> {
     let mut table = open_ledger(path).map_err(|e| PipelineError::Input(e.0))?;
     let billing = table.has(LEDGER_BILLING);
     let anomaly = table.has(novawireless_io::read::LEDGER_ANOMALY);
     let mut rows = Vec::new();
+    let mut lines = Vec::new();
     while let Some(row) = table.next_row().map_err(|e| PipelineError::Input(e.0))? {
         let parsed = ledger_row(&row).map_err(|e| PipelineError::Input(e.0))?;
         if let Some(previous) = rows.last().map(|r: &LedgerRow| r.line.customer_id) {
@@ -229,9 +239,15 @@ pub(crate) fn read_ledger(path: &Path) -> Result<(Vec<LedgerRow>, bool, bool), P
                 ));
             }
         }
+        lines.push(row.line());
         rows.push(parsed);
     }
-    Ok((rows, billing, anomaly))
+    Ok(LedgerFile {
+        rows,
+        lines,
+        billing,
+        anomaly_type: anomaly,
+    })
 }
 
 /// Runs step 3 on `in_dir/master_account_ledger.csv`.
@@ -242,7 +258,9 @@ pub fn inject_imei_anomalies(
     overwrite_base: bool,
     mirror_dir: Option<&Path>,
 ) -> Result<AnomalySummary, PipelineError> {
-    let (mut rows, billing, _) = read_ledger(&in_dir.join(LEDGER_FILE))?;
+    let LedgerFile {
+        mut rows, billing, ..
+    } = read_ledger(&in_dir.join(LEDGER_FILE))?;
     let pools = chunk_pools(&mut rows, params)?;
     let counts = chunk_inject(&mut rows, params, pools)?;
     let mut out = OutputSet::create(out_dir)?;

@@ -1,7 +1,7 @@
 //! Step 4: `fix_ledger_contract_proxy`.
 
 use crate::step2::{write_ledger, LEDGER_FILE};
-use crate::step3::read_ledger;
+use crate::step3::{read_ledger, LedgerFile};
 use crate::PipelineError;
 use novawireless_billing::{apply, BillingCounts};
 use novawireless_io::{LedgerSchema, OutputSet};
@@ -18,9 +18,20 @@ pub fn fix_ledger_contract_proxy(
     mirror_dir: Option<&Path>,
 ) -> Result<BillingCounts, PipelineError> {
     let input = in_dir.join(LEDGER_FILE);
-    let (mut rows, _, anomaly_type) = read_ledger(&input)?;
-    let counts =
-        apply(&mut rows).map_err(|e| PipelineError::Input(format!("{}: {e}", input.display())))?;
+    let LedgerFile {
+        mut rows,
+        lines,
+        anomaly_type,
+        ..
+    } = read_ledger(&input)?;
+    let counts = apply(&mut rows).map_err(|e| {
+        let line = lines.get(e.row).copied().unwrap_or(0);
+        let message = e.to_string();
+        let message = message
+            .split_once(": ")
+            .map_or(message.as_str(), |(_, rest)| rest);
+        PipelineError::Input(format!("{}:{line}: {message}", input.display()))
+    })?;
     let original = std::fs::read(&input)
         .map_err(|e| PipelineError::Input(format!("{}: cannot read: {e}", input.display())))?;
     let mut out = OutputSet::create(out_dir)?;

@@ -105,7 +105,10 @@ impl BinnedUniform {
                 "min {min} and max {max} must be finite with min <= max"
             ));
         }
-        if let Some((low, high)) = bins.iter().find(|(l, h)| l.partial_cmp(h).is_none_or(|o| o.is_gt())) {
+        if let Some((low, high)) = bins
+            .iter()
+            .find(|(l, h)| l.partial_cmp(h).is_none_or(|o| o.is_gt()))
+        {
             return Err(format!("bin [{low}, {high}] has low > high"));
         }
         Ok(BinnedUniform {
