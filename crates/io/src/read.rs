@@ -3,7 +3,10 @@
 //!
 //! A UTF-8 byte-order mark and CRLF line ends are accepted.
 
-use crate::tables::{AGREEMENT_COLUMNS, CUSTOMER_COLUMNS, LINE_COLUMNS, USAGE_COLUMNS};
+use crate::tables::{
+    AGREEMENT_COLUMNS, CUSTOMER_COLUMNS, LEDGER_ANOMALY, LEDGER_BILLING, LEDGER_COLUMNS,
+    LEDGER_REQUIRED, LINE_COLUMNS, USAGE_COLUMNS,
+};
 use novawireless_model::{
     AgreementNumber, AnomalyLabel, BillingAgreementType, Customer, EipAgreement, Imei, LedgerFlags,
     LedgerRow, Line, SnapshotDate, UsageSnapshot,
@@ -362,69 +365,9 @@ pub fn read_step1(dir: &Path) -> Result<Step1Tables, InputError> {
     })
 }
 
-/// Every column a ledger may have: the step-2 columns (required), then
-/// `billing_agreement_type` and `imei_anomaly_type` (optional).
-pub const LEDGER_READ_COLUMNS: &[&str] = &[
-    "customer_id",
-    "account_id",
-    "line_id",
-    "msisdn",
-    "product_type",
-    "status",
-    "agreement_number",
-    "eip_imei",
-    "usage_imei",
-    "eip_exists_flag",
-    "imei_mismatch_flag",
-    "missing_usage_imei_flag",
-    "eip_mismatch_flag",
-    "upstream_friction_risk_flag",
-    "company_owned_equipment_flag",
-    "current_imei",
-    "tenure_months",
-    "monthly_charges",
-    "paperless_billing",
-    "payment_method",
-    "contract_proxy",
-    "internet_service",
-    "has_5g_home_internet",
-    "lines_on_account",
-    "device_payment_plan",
-    "device_term_months",
-    "device_months_remaining",
-    "device_monthly_payment",
-    "OnlineSecurity",
-    "OnlineBackup",
-    "DeviceProtection",
-    "StreamingTV",
-    "StreamingMovies",
-    "churn_risk_score",
-    "trust_baseline",
-    "patience",
-    "is_churned",
-    "repeat_contacts_30d",
-    "last_call_day_index",
-    "product_type_eip",
-    "eip_status",
-    "installment_months",
-    "product_type_usage",
-    "usage_snapshot_date",
-    "imei_line_mismatch_flag",
-    "usage_eip_agreement_number",
-    "billing_agreement_type",
-    "imei_anomaly_type",
-];
-
-/// Index of `billing_agreement_type` in [`LEDGER_READ_COLUMNS`].
-pub const LEDGER_BILLING: usize = 46;
-/// Index of `imei_anomaly_type` in [`LEDGER_READ_COLUMNS`].
-pub const LEDGER_ANOMALY: usize = 47;
-/// Number of required ledger columns.
-pub const LEDGER_REQUIRED: usize = 46;
-
 /// Opens a ledger for reading.
 pub fn open_ledger(path: &Path) -> Result<CsvTable, InputError> {
-    CsvTable::open(path, LEDGER_READ_COLUMNS, LEDGER_REQUIRED)
+    CsvTable::open(path, LEDGER_COLUMNS, LEDGER_REQUIRED)
 }
 
 /// Parses a ledger row.
@@ -458,7 +401,7 @@ pub fn ledger_row(row: &Row<'_>) -> Result<LedgerRow, InputError> {
                 if !row.text(i).is_empty() {
                     return Err(row.error(format_args!(
                         "column {}: set on a line without agreement_number",
-                        LEDGER_READ_COLUMNS[i]
+                        LEDGER_COLUMNS[i]
                     )));
                 }
             }

@@ -78,8 +78,9 @@ pub const USAGE_COLUMNS: &[&str] = &[
     "usage_eip_agreement_number",
 ];
 
-/// The ledger's key columns, first in `master_account_ledger.csv`.
-pub const LEDGER_KEY_COLUMNS: &[&str] = &[
+/// Every column a ledger may have: the step-2 columns (required), then
+/// `billing_agreement_type` and `imei_anomaly_type` (optional).
+pub const LEDGER_COLUMNS: &[&str] = &[
     "customer_id",
     "account_id",
     "line_id",
@@ -94,7 +95,48 @@ pub const LEDGER_KEY_COLUMNS: &[&str] = &[
     "missing_usage_imei_flag",
     "eip_mismatch_flag",
     "upstream_friction_risk_flag",
+    "company_owned_equipment_flag",
+    "current_imei",
+    "tenure_months",
+    "monthly_charges",
+    "paperless_billing",
+    "payment_method",
+    "contract_proxy",
+    "internet_service",
+    "has_5g_home_internet",
+    "lines_on_account",
+    "device_payment_plan",
+    "device_term_months",
+    "device_months_remaining",
+    "device_monthly_payment",
+    "OnlineSecurity",
+    "OnlineBackup",
+    "DeviceProtection",
+    "StreamingTV",
+    "StreamingMovies",
+    "churn_risk_score",
+    "trust_baseline",
+    "patience",
+    "is_churned",
+    "repeat_contacts_30d",
+    "last_call_day_index",
+    "product_type_eip",
+    "eip_status",
+    "installment_months",
+    "product_type_usage",
+    "usage_snapshot_date",
+    "imei_line_mismatch_flag",
+    "usage_eip_agreement_number",
+    "billing_agreement_type",
+    "imei_anomaly_type",
 ];
+
+/// Index of `billing_agreement_type` in [`LEDGER_COLUMNS`].
+pub const LEDGER_BILLING: usize = 46;
+/// Index of `imei_anomaly_type` in [`LEDGER_COLUMNS`].
+pub const LEDGER_ANOMALY: usize = 47;
+/// Number of required ledger columns.
+pub const LEDGER_REQUIRED: usize = 46;
 
 /// `imei_anomaly_examples.csv`.
 pub const EXAMPLE_COLUMNS: &[&str] = &[
@@ -123,26 +165,18 @@ pub struct LedgerSchema {
 impl LedgerSchema {
     /// The ledger's columns, in order.
     pub fn columns(self) -> Vec<&'static str> {
-        let mut columns: Vec<&'static str> = LEDGER_KEY_COLUMNS.to_vec();
-        columns.extend(["company_owned_equipment_flag", "current_imei"]);
-        columns.extend(CUSTOMER_COLUMNS[2..].iter().map(|&c| {
-            if c == "contract_proxy" && self.billing_agreement_type {
-                "billing_agreement_type"
-            } else {
-                c
-            }
-        }));
-        columns.extend([
-            "product_type_eip",
-            "eip_status",
-            "installment_months",
-            "product_type_usage",
-            "usage_snapshot_date",
-            "imei_line_mismatch_flag",
-            "usage_eip_agreement_number",
-        ]);
+        let mut columns: Vec<&'static str> = LEDGER_COLUMNS[..LEDGER_REQUIRED]
+            .iter()
+            .map(|&c| {
+                if c == "contract_proxy" && self.billing_agreement_type {
+                    LEDGER_COLUMNS[LEDGER_BILLING]
+                } else {
+                    c
+                }
+            })
+            .collect();
         if self.anomaly_type {
-            columns.push("imei_anomaly_type");
+            columns.push(LEDGER_COLUMNS[LEDGER_ANOMALY]);
         }
         columns
     }

@@ -5,7 +5,8 @@ use crate::{PipelineError, TOOL};
 use novawireless_anomalies::{
     inject, is_example, missing_pools, AnomalyCounts, AnomalyParams, MissingPools,
 };
-use novawireless_io::read::{ledger_row, open_ledger, LEDGER_BILLING};
+use novawireless_io::read::{ledger_row, open_ledger};
+use novawireless_io::tables::{LEDGER_ANOMALY, LEDGER_BILLING};
 use novawireless_io::{tables, FileRecord, LedgerSchema, OutputSet, TableWriter};
 use novawireless_model::LedgerRow;
 use serde::Serialize;
@@ -212,7 +213,7 @@ pub(crate) struct LedgerFile {
 pub(crate) fn read_ledger(path: &Path) -> Result<LedgerFile, PipelineError> {
     let mut table = open_ledger(path).map_err(|e| PipelineError::Input(e.0))?;
     let billing = table.has(LEDGER_BILLING);
-    let anomaly = table.has(novawireless_io::read::LEDGER_ANOMALY);
+    let anomaly = table.has(LEDGER_ANOMALY);
     let mut rows = Vec::new();
     let mut lines = Vec::new();
     while let Some(row) = table.next_row().map_err(|e| PipelineError::Input(e.0))? {
