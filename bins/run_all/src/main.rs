@@ -2,7 +2,7 @@
 #![forbid(unsafe_code)]
 
 use novawireless_pipeline::cli::{main_with, parse_seed, AnomalyArgs, GenerateArgs, OutputArgs};
-use novawireless_pipeline::{run_all, AnomalyParams, GenerateOptions, PipelineError};
+use novawireless_pipeline::{run_all, AnomalyParams, GenerateOptions, PipelineError, Shard};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -27,6 +27,10 @@ struct Args {
     /// Do not mirror the ledger files to --params_dir.
     #[arg(long = "no_params_mirror", visible_alias = "no-params-mirror")]
     no_params_mirror: bool,
+    /// Generate only the K-th of N contiguous customer ranges (1 <= K <= N),
+    /// with the ids, values and anomalies it has in the full run.
+    #[arg(long = "shard", value_name = "K/N")]
+    shard: Option<Shard>,
     #[command(flatten)]
     output: OutputArgs,
 }
@@ -45,6 +49,7 @@ fn main() -> std::process::ExitCode {
         let r = run_all(
             &GenerateOptions::from(&args.generate),
             &params,
+            args.shard,
             out_dir,
             mirror,
         )?;

@@ -162,6 +162,43 @@ impl OutputSet {
         Ok(())
     }
 
+    /// Copies an existing file (streamed in blocks, hashed on the way).
+    pub fn copy_file(&mut self, name: &str, source: &Path) -> Result<(), OutputError> {
+        use std::io::Read;
+        let mut input = File::open(source)
+            .map_err(|e| OutputError::new(source, format!("cannot read: {e}")))?;
+        let target = self.dir.join(name);
+        let temp = self.dir.join(format!(".{name}{TEMP_SUFFIX}"));
+        self.pending.push(Pending {
+            temp: temp.clone(),
+            target,
+        });
+        let mut file = File::create(&temp)
+            .map_err(|e| OutputError::new(&temp, format!("cannot write: {e}")))?;
+        let mut hasher = Sha256::new();
+        let mut block = vec![0u8; BLOCK];
+        let mut bytes = 0u64;
+        loop {
+            let n = input
+                .read(&mut block)
+                .map_err(|e| OutputError::new(source, e))?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(&block[..n]);
+            file.write_all(&block[..n])
+                .map_err(|e| OutputError::new(&temp, e))?;
+            bytes += n as u64;
+        }
+        file.sync_all().map_err(|e| OutputError::new(&temp, e))?;
+        self.records.push(FileRecord {
+            path: name.to_string(),
+            bytes,
+            sha256: hex(&hasher.finalize()),
+        });
+        Ok(())
+    }
+
     /// The files written so far, in order.
     pub fn records(&self) -> &[FileRecord] {
         &self.records
@@ -226,20 +263,40 @@ impl TableWriter {
         Ok(())
     }
 
+    /// Appends rows formatted elsewhere (e.g. on another thread): `bytes`
+    /// holds `rows` complete rows.
+    pub fn append(&mut self, bytes: &[u8], rows: u64) -> Result<(), OutputError> {
+        if self.buffer.len() + bytes.len() < BLOCK {
+            self.buffer.extend_from_slice(bytes);
+        } else {
+            self.flush()?;
+            self.write_through(bytes)?;
+        }
+        self.rows += rows;
+        Ok(())
+    }
+
     /// Rows written so far (header excluded).
     pub fn row_count(&self) -> u64 {
         self.rows
     }
 
     fn flush(&mut self) -> Result<(), OutputError> {
-        self.hasher.update(&self.buffer);
+        let buffer = std::mem::take(&mut self.buffer);
+        self.write_through(&buffer)?;
+        self.buffer = buffer;
+        self.buffer.clear();
+        Ok(())
+    }
+
+    fn write_through(&mut self, bytes: &[u8]) -> Result<(), OutputError> {
+        self.hasher.update(bytes);
         for f in &mut self.files {
             f.file
-                .write_all(&self.buffer)
+                .write_all(bytes)
                 .map_err(|e| OutputError::new(&f.temp, e))?;
         }
-        self.bytes += self.buffer.len() as u64;
-        self.buffer.clear();
+        self.bytes += bytes.len() as u64;
         Ok(())
     }
 }

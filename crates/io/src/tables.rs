@@ -3,7 +3,7 @@
 //! The row structs of `novawireless-model` know nothing about CSV; this
 //! module is the one place where their columns are spelled and ordered.
 
-use crate::format::{display, flag, int, money, optional, score, text};
+use crate::format::{flag, int, money, put, put_optional, score, text};
 use novawireless_model::{
     AnomalyLabel, Customer, Device, EipAgreement, LedgerRow, Line, UsageSnapshot,
 };
@@ -207,19 +207,19 @@ fn customer_tail(out: &mut Vec<u8>, c: &Customer, contract: &dyn Fn(&mut Vec<u8>
     out.push(b',');
     money(out, c.monthly_charges);
     out.push(b',');
-    text(out, c.paperless_billing.as_str());
+    put(out, c.paperless_billing);
     out.push(b',');
-    text(out, c.payment_method.as_str());
+    put(out, c.payment_method);
     out.push(b',');
     contract(out);
     out.push(b',');
-    text(out, c.internet_service());
+    out.extend_from_slice(c.internet_service().as_bytes());
     out.push(b',');
     flag(out, c.has_5g_home_internet);
     out.push(b',');
     int(out, c.lines_on_account);
     out.push(b',');
-    text(out, c.device_payment_plan.as_str());
+    put(out, c.device_payment_plan);
     out.push(b',');
     int(out, c.device_term_months);
     out.push(b',');
@@ -234,7 +234,7 @@ fn customer_tail(out: &mut Vec<u8>, c: &Customer, contract: &dyn Fn(&mut Vec<u8>
         c.streaming_movies,
     ] {
         out.push(b',');
-        text(out, addon.as_str());
+        put(out, addon);
     }
     out.push(b',');
     score(out, c.churn_risk_score);
@@ -253,46 +253,46 @@ fn customer_tail(out: &mut Vec<u8>, c: &Customer, contract: &dyn Fn(&mut Vec<u8>
 /// Appends one `customers.csv` row.
 pub fn customer_row(out: &mut Vec<u8>, c: &Customer) {
     fields!(out;
-        display(out, c.customer_id),
-        display(out, c.account_id),
-        customer_tail(out, c, &|o| text(o, c.contract_proxy.as_str())),
+        put(out, c.customer_id),
+        put(out, c.account_id),
+        customer_tail(out, c, &|o| put(o, c.contract_proxy)),
     );
 }
 
 /// Appends one `lines.csv` row.
 pub fn line_row(out: &mut Vec<u8>, l: &Line) {
     fields!(out;
-        display(out, l.line_id),
-        display(out, l.customer_id),
-        display(out, l.account_id),
-        display(out, l.msisdn),
-        text(out, l.product_type.as_str()),
-        text(out, l.status.as_str()),
+        put(out, l.line_id),
+        put(out, l.customer_id),
+        put(out, l.account_id),
+        put(out, l.msisdn),
+        put(out, l.product_type),
+        put(out, l.status),
         flag(out, l.company_owned_equipment_flag),
-        display(out, l.current_imei),
+        put(out, l.current_imei),
     );
 }
 
 /// Appends one `devices.csv` row.
 pub fn device_row(out: &mut Vec<u8>, d: &Device) {
     fields!(out;
-        display(out, d.device_id),
-        display(out, d.imei),
-        text(out, d.device_category.as_str()),
+        put(out, d.device_id),
+        put(out, d.imei),
+        put(out, d.device_category),
     );
 }
 
 /// Appends one `eip_agreements.csv` row.
 pub fn agreement_row(out: &mut Vec<u8>, a: &EipAgreement) {
     fields!(out;
-        display(out, a.agreement_number),
-        display(out, a.customer_id),
-        display(out, a.account_id),
-        display(out, a.line_id),
-        display(out, a.msisdn),
-        display(out, a.eip_imei),
-        text(out, a.product_type.as_str()),
-        text(out, a.eip_status.as_str()),
+        put(out, a.agreement_number),
+        put(out, a.customer_id),
+        put(out, a.account_id),
+        put(out, a.line_id),
+        put(out, a.msisdn),
+        put(out, a.eip_imei),
+        put(out, a.product_type),
+        put(out, a.eip_status),
         int(out, a.installment_months),
     );
 }
@@ -300,21 +300,21 @@ pub fn agreement_row(out: &mut Vec<u8>, a: &EipAgreement) {
 /// Appends one `line_device_usage.csv` row.
 pub fn usage_row(out: &mut Vec<u8>, u: &UsageSnapshot) {
     fields!(out;
-        display(out, u.customer_id),
-        display(out, u.account_id),
-        display(out, u.line_id),
-        display(out, u.msisdn),
-        text(out, u.product_type.as_str()),
-        optional(out, u.usage_imei),
-        display(out, u.usage_snapshot_date),
+        put(out, u.customer_id),
+        put(out, u.account_id),
+        put(out, u.line_id),
+        put(out, u.msisdn),
+        put(out, u.product_type),
+        put_optional(out, u.usage_imei),
+        put(out, u.usage_snapshot_date),
         flag(out, u.imei_line_mismatch_flag),
-        optional(out, u.usage_eip_agreement_number),
+        put_optional(out, u.usage_eip_agreement_number),
     );
 }
 
 fn label(out: &mut Vec<u8>, l: Option<AnomalyLabel>) {
     if let Some(l) = l {
-        text(out, l.as_str());
+        put(out, l);
     }
 }
 
@@ -323,23 +323,23 @@ pub fn ledger_row(out: &mut Vec<u8>, r: &LedgerRow, schema: LedgerSchema) {
     let a = r.agreement.as_ref();
     let u = r.usage.as_ref();
     let f = r.flags;
-    display(out, r.line.customer_id);
+    put(out, r.line.customer_id);
     out.push(b',');
-    display(out, r.line.account_id);
+    put(out, r.line.account_id);
     out.push(b',');
-    display(out, r.line.line_id);
+    put(out, r.line.line_id);
     out.push(b',');
-    display(out, r.line.msisdn);
+    put(out, r.line.msisdn);
     out.push(b',');
-    text(out, r.line.product_type.as_str());
+    put(out, r.line.product_type);
     out.push(b',');
-    text(out, r.line.status.as_str());
+    put(out, r.line.status);
     out.push(b',');
-    optional(out, a.map(|a| a.agreement_number));
+    put_optional(out, a.map(|a| a.agreement_number));
     out.push(b',');
-    optional(out, a.map(|a| a.eip_imei));
+    put_optional(out, a.map(|a| a.eip_imei));
     out.push(b',');
-    optional(out, r.usage_imei());
+    put_optional(out, r.usage_imei());
     for value in [
         f.eip_exists,
         f.imei_mismatch,
@@ -353,32 +353,32 @@ pub fn ledger_row(out: &mut Vec<u8>, r: &LedgerRow, schema: LedgerSchema) {
     out.push(b',');
     flag(out, r.line.company_owned_equipment_flag);
     out.push(b',');
-    display(out, r.line.current_imei);
+    put(out, r.line.current_imei);
     out.push(b',');
     let contract = |o: &mut Vec<u8>| {
         if schema.billing_agreement_type {
-            optional(o, r.billing_agreement_type);
+            put_optional(o, r.billing_agreement_type);
         } else {
-            text(o, r.customer.contract_proxy.as_str());
+            put(o, r.customer.contract_proxy);
         }
     };
     customer_tail(out, &r.customer, &contract);
     out.push(b',');
-    optional(out, a.map(|a| a.product_type));
+    put_optional(out, a.map(|a| a.product_type));
     out.push(b',');
-    optional(out, a.map(|a| a.eip_status));
+    put_optional(out, a.map(|a| a.eip_status));
     out.push(b',');
-    optional(out, a.map(|a| a.installment_months));
+    put_optional(out, a.map(|a| a.installment_months));
     out.push(b',');
-    optional(out, u.map(|u| u.product_type));
+    put_optional(out, u.map(|u| u.product_type));
     out.push(b',');
-    optional(out, u.map(|u| u.usage_snapshot_date));
+    put_optional(out, u.map(|u| u.usage_snapshot_date));
     out.push(b',');
     if let Some(u) = u {
         flag(out, u.imei_line_mismatch_flag);
     }
     out.push(b',');
-    optional(out, u.and_then(|u| u.usage_eip_agreement_number));
+    put_optional(out, u.and_then(|u| u.usage_eip_agreement_number));
     if schema.anomaly_type {
         out.push(b',');
         label(out, r.imei_anomaly_type);
@@ -391,12 +391,12 @@ pub fn example_row(out: &mut Vec<u8>, r: &LedgerRow) {
     let a = r.agreement.as_ref();
     let f = r.flags;
     fields!(out;
-        display(out, r.line.customer_id),
-        display(out, r.line.line_id),
-        text(out, r.line.product_type.as_str()),
-        optional(out, a.map(|a| a.agreement_number)),
-        optional(out, a.map(|a| a.eip_imei)),
-        optional(out, r.usage_imei()),
+        put(out, r.line.customer_id),
+        put(out, r.line.line_id),
+        put(out, r.line.product_type),
+        put_optional(out, a.map(|a| a.agreement_number)),
+        put_optional(out, a.map(|a| a.eip_imei)),
+        put_optional(out, r.usage_imei()),
         flag(out, f.imei_mismatch),
         flag(out, f.missing_usage_imei),
         flag(out, f.eip_mismatch),

@@ -74,6 +74,20 @@ pub struct GenerateArgs {
     /// Baseline distributions (JSON); the embedded baseline when absent.
     #[arg(long = "config")]
     pub config: Option<PathBuf>,
+    /// Customers per chunk of work (a multiple of 1024); the output does not
+    /// depend on it, only memory and speed do.
+    #[arg(long = "chunk_customers", visible_alias = "chunk-customers", default_value = "2048", value_parser = parse_chunk_customers, hide = true)]
+    pub chunk_customers: u64,
+}
+
+/// Parses `--chunk_customers`: a positive multiple of 1,024.
+pub fn parse_chunk_customers(s: &str) -> Result<u64, String> {
+    match s.trim().parse::<u64>() {
+        Ok(n) if n > 0 && n % 1024 == 0 && n <= 1 << 24 => Ok(n),
+        _ => Err(format!(
+            "{s:?} is not a positive multiple of 1024 (at most 16777216)"
+        )),
+    }
 }
 
 /// Flags every step has.

@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 pub mod cli;
+pub mod parallel;
 mod run_all;
 mod step1;
 mod step2;
@@ -14,9 +15,10 @@ mod step4;
 
 pub use novawireless_anomalies::AnomalyParams;
 pub use novawireless_billing::BillingCounts;
-pub use run_all::{run_all, RunAllReport};
+pub use run_all::{run_all, RunAllReport, Shard};
 pub use step1::{
-    generate_customers, GenerateOptions, Step1Counts, Step1Report, Step1Writer, STEP1_FILES,
+    generate_customers, GenerateOptions, Step1Buffers, Step1Counts, Step1Report, Step1Writer,
+    STEP1_FILES,
 };
 pub use step2::{build_master_account_ledger, FlagCounts, LEDGER_FILE, LEDGER_RECEIPT};
 pub use step3::{

@@ -2,20 +2,26 @@
 //!
 //! Two passes over the population: the first only counts the missing-IMEI
 //! pools step 3 needs, the second generates, joins, injects, fixes billing
-//! and writes every table. Nothing is held whole in memory.
+//! and formats every table on rayon's threads, chunk by chunk, while the
+//! calling thread writes finished chunks in order. Nothing is held whole in
+//! memory.
 
-use crate::step1::{write_step1_receipt, Step1Counts, Step1Writer, CHUNK_CUSTOMERS};
+use crate::parallel::{plan, process_in_order, Chunk, BLOCK_CUSTOMERS};
+use crate::step1::{write_step1_receipt, Step1Buffers, Step1Counts, Step1Writer};
 use crate::step2::{write_ledger_receipt, FlagCounts, LEDGER_FILE, LEDGER_RECEIPT};
 use crate::step3::{
-    chunk_inject, chunk_pools, write_anomaly_receipt, AnomalySummary, AnomalyWriters,
-    ANOMALY_LEDGER_FILE, ANOMALY_RECEIPT, EXAMPLES_FILE,
+    chunk_inject, chunk_pools, write_anomaly_receipt, AnomalySummary, ANOMALY_LEDGER_FILE,
+    ANOMALY_RECEIPT, EXAMPLES_FILE,
 };
 use crate::{load_baseline, GenerateOptions, PipelineError};
 use novawireless_accounts::{AccountGenerator, CustomerRange};
+use novawireless_anomalies::is_example;
 use novawireless_anomalies::{AnomalyCounts, AnomalyParams, MissingPools};
 use novawireless_billing::BillingCounts;
-use novawireless_io::{LedgerSchema, OutputSet};
+use novawireless_io::{tables, LedgerSchema, OutputSet};
 use novawireless_ledger::join;
+use novawireless_model::LedgerRow;
+use rayon::prelude::*;
 use std::path::Path;
 
 /// What `run_all` did.
@@ -37,10 +43,81 @@ fn internal(e: impl std::fmt::Display) -> PipelineError {
     PipelineError::Input(e.to_string())
 }
 
-/// Runs the four steps into `out_dir`, mirroring the ledger files to `mirror_dir`.
+/// `--shard K/N`: the K-th (1-based) of N contiguous customer ranges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Shard {
+    /// K, from 1 to N.
+    pub index: u64,
+    /// N.
+    pub count: u64,
+}
+
+impl Shard {
+    /// The customers of this shard: contiguous, near-equal runs of whole
+    /// swap blocks, so a shard's anomalies are those of the full run.
+    pub fn range(self, population: u64) -> CustomerRange {
+        let blocks = population.div_ceil(BLOCK_CUSTOMERS);
+        let start = CustomerRange::shard(blocks, self.index - 1, self.count);
+        CustomerRange::new(
+            (start.start * BLOCK_CUSTOMERS).min(population),
+            (start.end * BLOCK_CUSTOMERS).min(population),
+        )
+    }
+}
+
+impl std::fmt::Display for Shard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.index, self.count)
+    }
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let parsed = s.split_once('/').and_then(|(k, n)| {
+            Some((k.trim().parse::<u64>().ok()?, n.trim().parse::<u64>().ok()?))
+        });
+        match parsed {
+            Some((index, count)) if count >= 1 && (1..=count).contains(&index) => {
+                Ok(Shard { index, count })
+            }
+            Some((index, count)) => Err(format!("shard {index} is not in 1..={count}")),
+            None => Err(format!("{s:?} is not K/N (for example 2/8)")),
+        }
+    }
+}
+
+impl std::ops::AddAssign for FlagCounts {
+    fn add_assign(&mut self, o: FlagCounts) {
+        self.rows += o.rows;
+        self.eip_exists_flag += o.eip_exists_flag;
+        self.imei_mismatch_flag += o.imei_mismatch_flag;
+        self.missing_usage_imei_flag += o.missing_usage_imei_flag;
+        self.eip_mismatch_flag += o.eip_mismatch_flag;
+        self.upstream_friction_risk_flag += o.upstream_friction_risk_flag;
+    }
+}
+
+/// One chunk's output tables, formatted on a worker thread.
+struct ChunkOutput {
+    step1: Step1Buffers,
+    ledger: Vec<u8>,
+    anomalies: Vec<u8>,
+    examples: Vec<u8>,
+    example_rows: u64,
+    flags: FlagCounts,
+    final_flags: FlagCounts,
+    anomaly_counts: AnomalyCounts,
+    billing: BillingCounts,
+}
+
+/// Runs the four steps into `out_dir` for all customers, or for one shard,
+/// mirroring the ledger files to `mirror_dir`.
 pub fn run_all(
     generate: &GenerateOptions,
     anomalies: &AnomalyParams,
+    shard: Option<Shard>,
     out_dir: &Path,
     mirror_dir: Option<&Path>,
 ) -> Result<RunAllReport, PipelineError> {
@@ -52,41 +129,43 @@ pub fn run_all(
         generate.n_customers,
     );
     let population = CustomerRange::new(0, generate.n_customers);
-
-    // Pass 1: the pools of step 3's missing-IMEI draws.
-    let mut pools = MissingPools::default();
-    let mut next_line = 0;
-    for range in population.chunks(CHUNK_CUSTOMERS) {
-        let chunk = generator.generate(range, next_line);
-        next_line += chunk.lines.len() as u64;
-        let mut rows = join(
+    let range = shard.map_or(population, |s| s.range(generate.n_customers));
+    let joined = |c: Chunk| -> Result<Vec<LedgerRow>, PipelineError> {
+        let chunk = generator.generate(c.range, c.first_line);
+        join(
             &chunk.customers,
             &chunk.lines,
             &chunk.agreements,
             &chunk.usage,
         )
-        .map_err(internal)?;
-        pools += chunk_pools(&mut rows, anomalies)?;
-    }
+        .map_err(internal)
+    };
 
-    // Pass 2: every table.
-    let mut out = OutputSet::create(out_dir)?;
-    let mut step1 = Step1Writer::start(&mut out)?;
+    // Pass 1: the pools of step 3's missing-IMEI draws, over the whole
+    // population (a shard needs them too).
+    let all_chunks = plan(&generator, population, generate.chunk_customers);
+    let pools = all_chunks
+        .par_iter()
+        .map(|c| chunk_pools(&mut joined(*c)?, anomalies))
+        .try_reduce(MissingPools::default, |a, b| Ok(a + b))?;
+
+    // Pass 2: every table of this range.
+    let chunks = if range == population {
+        all_chunks
+    } else {
+        plan(&generator, range, generate.chunk_customers)
+    };
     let final_schema = LedgerSchema {
         anomaly_type: true,
         billing_agreement_type: true,
     };
-    let mut ledger = out.table(&[LEDGER_FILE], &final_schema.columns())?;
-    let mut step3 = AnomalyWriters::start(&mut out, &[ANOMALY_LEDGER_FILE], false)?;
-    let mut flag_counts = FlagCounts::default();
-    let mut final_counts = FlagCounts::default();
-    let mut anomaly_counts = AnomalyCounts::default();
-    let mut billing = BillingCounts::default();
-    let mut next_line = 0;
-    for range in population.chunks(CHUNK_CUSTOMERS) {
-        let chunk = generator.generate(range, next_line);
-        next_line += chunk.lines.len() as u64;
-        step1.write(&chunk)?;
+    let anomaly_schema = LedgerSchema {
+        anomaly_type: true,
+        billing_agreement_type: false,
+    };
+    let process = |c: Chunk| -> Result<ChunkOutput, PipelineError> {
+        let chunk = generator.generate(c.range, c.first_line);
+        let step1 = Step1Buffers::format(&chunk);
         let mut rows = join(
             &chunk.customers,
             &chunk.lines,
@@ -94,17 +173,66 @@ pub fn run_all(
             &chunk.usage,
         )
         .map_err(internal)?;
-        flag_counts.add(&rows);
-        anomaly_counts += chunk_inject(&mut rows, anomalies, pools)?;
-        step3.write(&rows)?;
-        billing += novawireless_billing::apply(&mut rows).map_err(internal)?;
-        final_counts.add(&rows);
-        crate::step2::write_ledger(&mut ledger, &rows, final_schema)?;
-    }
+        drop(chunk);
+        let mut flags = FlagCounts::default();
+        flags.add(&rows);
+        let anomaly_counts = chunk_inject(&mut rows, anomalies, pools)?;
+        let mut anomalies_out = Vec::with_capacity(rows.len() * 420);
+        let mut examples = Vec::new();
+        let mut example_rows = 0;
+        for r in &rows {
+            tables::ledger_row(&mut anomalies_out, r, anomaly_schema);
+            if is_example(r) {
+                tables::example_row(&mut examples, r);
+                example_rows += 1;
+            }
+        }
+        let billing = novawireless_billing::apply(&mut rows).map_err(internal)?;
+        let mut final_flags = FlagCounts::default();
+        final_flags.add(&rows);
+        let mut ledger = Vec::with_capacity(anomalies_out.len());
+        for r in &rows {
+            tables::ledger_row(&mut ledger, r, final_schema);
+        }
+        Ok(ChunkOutput {
+            step1,
+            ledger,
+            anomalies: anomalies_out,
+            examples,
+            example_rows,
+            flags,
+            final_flags,
+            anomaly_counts,
+            billing,
+        })
+    };
+
+    let mut out = OutputSet::create(out_dir)?;
+    let mut step1 = Step1Writer::start(&mut out)?;
+    let mut ledger = out.table(&[LEDGER_FILE], &final_schema.columns())?;
+    let mut anomaly_ledger = out.table(&[ANOMALY_LEDGER_FILE], &anomaly_schema.columns())?;
+    let mut examples = out.table(&[EXAMPLES_FILE], tables::EXAMPLE_COLUMNS)?;
+    let mut flag_counts = FlagCounts::default();
+    let mut final_counts = FlagCounts::default();
+    let mut anomaly_counts = AnomalyCounts::default();
+    let mut billing = BillingCounts::default();
+    process_in_order(&chunks, process, |o| {
+        step1.append(&o.step1)?;
+        let rows = o.flags.rows;
+        ledger.append(&o.ledger, rows)?;
+        anomaly_ledger.append(&o.anomalies, rows)?;
+        examples.append(&o.examples, o.example_rows)?;
+        flag_counts += o.flags;
+        final_counts += o.final_flags;
+        anomaly_counts += o.anomaly_counts;
+        billing += o.billing;
+        Ok(())
+    })?;
     let step1_counts = step1.finish(&mut out)?;
-    let examples = step3.examples.row_count();
+    let example_rows = examples.row_count();
     out.finish(ledger)?;
-    step3.finish(&mut out)?;
+    out.finish(anomaly_ledger)?;
+    out.finish(examples)?;
     let records = out.records().to_vec();
     let pick = |names: &[&str]| -> Vec<_> {
         records
@@ -116,6 +244,7 @@ pub fn run_all(
     write_step1_receipt(
         &mut out,
         generate,
+        shard,
         generator.churn_model().intercept(),
         step1_counts,
         &pick(&crate::STEP1_FILES[..6]),
@@ -127,7 +256,7 @@ pub fn run_all(
         Some(final_counts),
         &pick(&[LEDGER_FILE]),
     )?;
-    let summary = AnomalySummary::new(&anomaly_counts, examples);
+    let summary = AnomalySummary::new(&anomaly_counts, example_rows);
     write_anomaly_receipt(
         &mut out,
         anomalies,

@@ -1,5 +1,6 @@
 //! Step 1: `generate_customers`.
 
+use crate::parallel::{plan, process_in_order};
 use crate::{load_baseline, PipelineError, TOOL};
 use novawireless_accounts::{AccountChunk, AccountGenerator, CustomerRange, GraphParams};
 use novawireless_io::{tables, FileRecord, OutputError, OutputSet, TableWriter};
@@ -17,9 +18,6 @@ pub const STEP1_FILES: &[&str] = &[
     "customer_generation_receipt.json",
 ];
 
-/// Customers are generated and written in chunks of this many.
-pub const CHUNK_CUSTOMERS: u64 = 8192;
-
 /// Everything step 1 needs besides the output folder.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GenerateOptions {
@@ -31,6 +29,9 @@ pub struct GenerateOptions {
     pub params: GraphParams,
     /// `--config FILE`, or the embedded baseline.
     pub config: Option<PathBuf>,
+    /// Customers per chunk of work, a multiple of 1,024; the output does not
+    /// depend on it.
+    pub chunk_customers: u64,
 }
 
 impl From<&crate::cli::GenerateArgs> for GenerateOptions {
@@ -45,6 +46,7 @@ impl From<&crate::cli::GenerateArgs> for GenerateOptions {
                 usage_snapshot_date: a.usage_snapshot_date,
             },
             config: a.config.clone(),
+            chunk_customers: a.chunk_customers,
         }
     }
 }
@@ -75,6 +77,57 @@ pub struct Step1Report {
     pub files: Vec<FileRecord>,
 }
 
+/// One chunk's step-1 rows, formatted as CSV (done on worker threads).
+#[derive(Debug, Default)]
+pub struct Step1Buffers {
+    customers: Vec<u8>,
+    lines: Vec<u8>,
+    devices: Vec<u8>,
+    agreements: Vec<u8>,
+    usage: Vec<u8>,
+    /// The chunk's row counts.
+    pub counts: Step1Counts,
+}
+
+impl Step1Buffers {
+    /// Formats a chunk's rows.
+    pub fn format(chunk: &AccountChunk) -> Self {
+        fn all<T>(rows: &[T], format: impl Fn(&mut Vec<u8>, &T), bytes_per_row: usize) -> Vec<u8> {
+            let mut out = Vec::with_capacity(rows.len() * bytes_per_row);
+            for r in rows {
+                format(&mut out, r);
+            }
+            out
+        }
+        Step1Buffers {
+            customers: all(&chunk.customers, tables::customer_row, 160),
+            lines: all(&chunk.lines, tables::line_row, 80),
+            devices: all(&chunk.devices, tables::device_row, 40),
+            agreements: all(&chunk.agreements, tables::agreement_row, 100),
+            usage: all(&chunk.usage, tables::usage_row, 100),
+            counts: Step1Counts::of(chunk),
+        }
+    }
+}
+
+impl Step1Counts {
+    /// The row counts of one chunk.
+    pub fn of(chunk: &AccountChunk) -> Self {
+        Step1Counts {
+            customers: chunk.customers.len() as u64,
+            lines: chunk.lines.len() as u64,
+            devices: chunk.devices.len() as u64,
+            eip_agreements: chunk.agreements.len() as u64,
+            usage_rows: chunk.usage.len() as u64,
+            generation_usage_mismatches: chunk
+                .usage
+                .iter()
+                .filter(|u| u.imei_line_mismatch_flag)
+                .count() as u64,
+        }
+    }
+}
+
 /// Writes step-1 chunks into the six step-1 tables.
 pub struct Step1Writer {
     customers: TableWriter,
@@ -98,20 +151,15 @@ impl Step1Writer {
         })
     }
 
-    /// Appends one chunk's rows.
-    pub fn write(&mut self, chunk: &AccountChunk) -> Result<(), OutputError> {
-        self.customers
-            .rows(&chunk.customers, tables::customer_row)?;
-        self.lines.rows(&chunk.lines, tables::line_row)?;
-        self.devices.rows(&chunk.devices, tables::device_row)?;
-        self.agreements
-            .rows(&chunk.agreements, tables::agreement_row)?;
-        self.usage.rows(&chunk.usage, tables::usage_row)?;
-        self.mismatches += chunk
-            .usage
-            .iter()
-            .filter(|u| u.imei_line_mismatch_flag)
-            .count() as u64;
+    /// Appends one chunk's formatted rows.
+    pub fn append(&mut self, b: &Step1Buffers) -> Result<(), OutputError> {
+        let c = b.counts;
+        self.customers.append(&b.customers, c.customers)?;
+        self.lines.append(&b.lines, c.lines)?;
+        self.devices.append(&b.devices, c.devices)?;
+        self.agreements.append(&b.agreements, c.eip_agreements)?;
+        self.usage.append(&b.usage, c.usage_rows)?;
+        self.mismatches += c.generation_usage_mismatches;
         Ok(())
     }
 
@@ -137,6 +185,10 @@ struct Step1Parameters<'a> {
     p_voice_eip_attach_if_plan: f64,
     usage_snapshot_date: String,
     config: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    shard: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    shard_customers: Option<[u64; 2]>,
     churn_model_intercept: f64,
     format: &'a str,
 }
@@ -165,17 +217,26 @@ pub fn generate_customers(
     );
     let mut out = OutputSet::create(out_dir)?;
     let mut writer = Step1Writer::start(&mut out)?;
-    let mut next_line = 0;
-    for range in CustomerRange::new(0, options.n_customers).chunks(CHUNK_CUSTOMERS) {
-        let chunk = generator.generate(range, next_line);
-        next_line += chunk.lines.len() as u64;
-        writer.write(&chunk)?;
-    }
+    let chunks = plan(
+        &generator,
+        CustomerRange::new(0, options.n_customers),
+        options.chunk_customers,
+    );
+    process_in_order(
+        &chunks,
+        |c| {
+            Ok(Step1Buffers::format(
+                &generator.generate(c.range, c.first_line),
+            ))
+        },
+        |buffers| Ok(writer.append(&buffers)?),
+    )?;
     let counts = writer.finish(&mut out)?;
     let files = out.records().to_vec();
     write_step1_receipt(
         &mut out,
         options,
+        None,
         generator.churn_model().intercept(),
         counts,
         &files,
@@ -188,6 +249,7 @@ pub fn generate_customers(
 pub(crate) fn write_step1_receipt(
     out: &mut OutputSet,
     options: &GenerateOptions,
+    shard: Option<crate::run_all::Shard>,
     churn_model_intercept: f64,
     counts: Step1Counts,
     files: &[FileRecord],
@@ -207,6 +269,11 @@ pub(crate) fn write_step1_receipt(
                 .config
                 .as_ref()
                 .map_or("embedded baseline".into(), |p| p.display().to_string()),
+            shard: shard.map(|s| s.to_string()),
+            shard_customers: shard.map(|s| {
+                let r = s.range(options.n_customers);
+                [r.start, r.end]
+            }),
             churn_model_intercept,
             format: "csv",
         },

@@ -46,7 +46,7 @@ pub fn stream(seed: u64, stage: Stage, index: u64) -> Pcg64Mcg {
 pub struct Permutation {
     domain: u64,
     half_bits: u32,
-    key: u64,
+    round_keys: [u64; Self::ROUNDS as usize],
 }
 
 impl Permutation {
@@ -60,10 +60,12 @@ impl Permutation {
         );
         let bits = 64 - (domain - 1).leading_zeros();
         let half_bits = bits.div_ceil(2).max(1);
+        let key = mix64(key);
+        let round_keys = std::array::from_fn(|round| key ^ mix64(round as u64));
         Permutation {
             domain,
             half_bits,
-            key: mix64(key),
+            round_keys,
         }
     }
 
@@ -88,8 +90,8 @@ impl Permutation {
         let mask = (1u64 << self.half_bits) - 1;
         let mut left = x >> self.half_bits;
         let mut right = x & mask;
-        for round in 0..Self::ROUNDS {
-            let f = mix64(right ^ self.key ^ mix64(round)) & mask;
+        for round_key in self.round_keys {
+            let f = mix64(right ^ round_key) & mask;
             (left, right) = (right, left ^ f);
         }
         (left << self.half_bits) | right
