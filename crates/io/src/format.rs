@@ -139,7 +139,9 @@ spelled_field!(
 
 impl Field for model::SnapshotDate {
     fn put(&self, out: &mut Vec<u8>) {
-        display(out, self);
+        padded(out, b"", u64::from(self.year()), 4);
+        padded(out, b"-", u64::from(self.month()), 2);
+        padded(out, b"-", u64::from(self.day()), 2);
     }
 }
 
@@ -243,6 +245,8 @@ mod tests {
             "2002000000"
         );
         assert_eq!(show(|o| put(o, BillingAgreementType::Eip(24))), "EIP-24mo");
+        let date: SnapshotDate = "0987-03-04".parse().unwrap();
+        assert_eq!(show(|o| put(o, date)), "0987-03-04");
         assert_eq!(
             show(|o| put(o, PaymentMethod::BankTransfer)),
             "Bank transfer (automatic)"

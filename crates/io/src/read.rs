@@ -35,8 +35,8 @@ pub struct CsvTable {
 impl CsvTable {
     /// Opens `path` and checks its header: every column of `required` must
     /// be present; `optional` columns may be; any other column is an error.
-    /// Columns are looked up by name, in [`Self::column`] by their index in
-    /// `columns = required ++ optional`.
+    /// Columns are looked up by name, in [`Row::text`] and the other
+    /// accessors by their index in `columns = required ++ optional`.
     pub fn open(
         path: &Path,
         columns: &'static [&'static str],
@@ -273,20 +273,82 @@ fn customer(row: &Row<'_>, ids: (usize, usize), offset: usize) -> Result<Custome
     })
 }
 
-/// Reads every row of a table with `parse`, also returning each row's line number.
-pub fn read_all<T>(
-    path: &Path,
-    columns: &'static [&'static str],
-    parse: impl Fn(&Row<'_>) -> Result<T, InputError>,
-) -> Result<(Vec<T>, Vec<u64>), InputError> {
-    let mut table = CsvTable::open(path, columns, columns.len())?;
-    let mut rows = Vec::new();
-    let mut lines = Vec::new();
-    while let Some(row) = table.next_row()? {
-        rows.push(parse(&row)?);
-        lines.push(row.line());
+/// A row parser: one typed value from one row of a table.
+pub type RowParser<T> = fn(&Row<'_>) -> Result<T, InputError>;
+
+/// A table read one typed row at a time, with one row of lookahead, so a
+/// caller can stop at the first row that belongs to the next group without
+/// holding more than a group in memory.
+pub struct RowReader<T> {
+    table: CsvTable,
+    parse: RowParser<T>,
+    peeked: Option<(T, u64)>,
+}
+
+impl<T> RowReader<T> {
+    /// Opens `path`, whose header must hold every column of `columns`.
+    pub fn open(
+        path: &Path,
+        columns: &'static [&'static str],
+        parse: RowParser<T>,
+    ) -> Result<Self, InputError> {
+        let table = CsvTable::open(path, columns, columns.len())?;
+        Ok(Self::new(table, parse))
     }
-    Ok((rows, lines))
+
+    /// Reads the rows of an open table with `parse`.
+    pub fn new(table: CsvTable, parse: RowParser<T>) -> Self {
+        RowReader {
+            table,
+            parse,
+            peeked: None,
+        }
+    }
+
+    /// Whether optional column `index` is present.
+    pub fn has(&self, index: usize) -> bool {
+        self.table.has(index)
+    }
+
+    /// The file's name as errors print it.
+    pub fn path(&self) -> &str {
+        self.table.path()
+    }
+
+    /// An error about line `line` of the file.
+    pub fn error_at(&self, line: u64, message: impl Display) -> InputError {
+        InputError(format!("{}:{line}: {message}", self.table.path()))
+    }
+
+    /// The next row and its 1-based line number, without consuming it;
+    /// `None` at the end of the file.
+    pub fn peek(&mut self) -> Result<Option<(&T, u64)>, InputError> {
+        if self.peeked.is_none() {
+            if let Some(row) = self.table.next_row()? {
+                let line = row.line();
+                let value = (self.parse)(&row)?;
+                self.peeked = Some((value, line));
+            }
+        }
+        Ok(self.peeked.as_ref().map(|(value, line)| (value, *line)))
+    }
+
+    /// The next row and its 1-based line number; `None` at the end of the file.
+    pub fn next_row(&mut self) -> Result<Option<(T, u64)>, InputError> {
+        self.peek()?;
+        Ok(self.peeked.take())
+    }
+
+    /// The next row when `take` accepts it; a rejected row stays next.
+    pub fn next_if(
+        &mut self,
+        take: impl FnOnce(&T) -> bool,
+    ) -> Result<Option<(T, u64)>, InputError> {
+        match self.peek()? {
+            Some((value, _)) if take(value) => Ok(self.peeked.take()),
+            _ => Ok(None),
+        }
+    }
 }
 
 /// Parses a `customers.csv` row.
@@ -338,36 +400,42 @@ pub fn usage_row(row: &Row<'_>) -> Result<UsageSnapshot, InputError> {
     })
 }
 
-/// The step-1 tables a ledger is built from, each in file order, with the
-/// line number of every row.
-pub struct Step1Tables {
+/// The four step-1 tables a ledger is built from, open for reading row by
+/// row (their headers already checked).
+pub struct Step1Readers {
     /// `customers.csv`.
-    pub customers: (Vec<Customer>, Vec<u64>),
+    pub customers: RowReader<Customer>,
     /// `lines.csv`.
-    pub lines: (Vec<Line>, Vec<u64>),
+    pub lines: RowReader<Line>,
     /// `eip_agreements.csv`.
-    pub agreements: (Vec<EipAgreement>, Vec<u64>),
+    pub agreements: RowReader<EipAgreement>,
     /// `line_device_usage.csv`.
-    pub usage: (Vec<UsageSnapshot>, Vec<u64>),
+    pub usage: RowReader<UsageSnapshot>,
 }
 
-/// Reads the four step-1 tables the ledger joins from `dir`.
-pub fn read_step1(dir: &Path) -> Result<Step1Tables, InputError> {
-    Ok(Step1Tables {
-        customers: read_all(&dir.join("customers.csv"), CUSTOMER_COLUMNS, customer_row)?,
-        lines: read_all(&dir.join("lines.csv"), LINE_COLUMNS, line_row)?,
-        agreements: read_all(
+/// Opens the four step-1 tables the ledger joins from `dir`, in this order:
+/// customers, lines, agreements, usage.
+pub fn open_step1(dir: &Path) -> Result<Step1Readers, InputError> {
+    Ok(Step1Readers {
+        customers: RowReader::open(&dir.join("customers.csv"), CUSTOMER_COLUMNS, customer_row)?,
+        lines: RowReader::open(&dir.join("lines.csv"), LINE_COLUMNS, line_row)?,
+        agreements: RowReader::open(
             &dir.join("eip_agreements.csv"),
             AGREEMENT_COLUMNS,
             agreement_row,
         )?,
-        usage: read_all(&dir.join("line_device_usage.csv"), USAGE_COLUMNS, usage_row)?,
+        usage: RowReader::open(&dir.join("line_device_usage.csv"), USAGE_COLUMNS, usage_row)?,
     })
 }
 
 /// Opens a ledger for reading.
 pub fn open_ledger(path: &Path) -> Result<CsvTable, InputError> {
     CsvTable::open(path, LEDGER_COLUMNS, LEDGER_REQUIRED)
+}
+
+/// Opens a ledger for reading row by row with [`ledger_row`].
+pub fn ledger_reader(path: &Path) -> Result<RowReader<LedgerRow>, InputError> {
+    Ok(RowReader::new(open_ledger(path)?, ledger_row))
 }
 
 /// Parses a ledger row.

@@ -167,6 +167,21 @@ pub struct SnapshotDate {
 pub struct DateError(pub String);
 
 impl SnapshotDate {
+    /// The year.
+    pub const fn year(self) -> u16 {
+        self.year
+    }
+
+    /// The month, 1–12.
+    pub const fn month(self) -> u8 {
+        self.month
+    }
+
+    /// The day of the month.
+    pub const fn day(self) -> u8 {
+        self.day
+    }
+
     /// The date, if it exists in the Gregorian calendar (years 1–9999).
     pub const fn new(year: u16, month: u8, day: u8) -> Option<Self> {
         if year == 0 || year > 9999 || month == 0 || month > 12 || day == 0 {

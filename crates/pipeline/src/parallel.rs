@@ -92,3 +92,28 @@ pub fn process_in_order<T: Send>(
         Ok(())
     })
 }
+
+/// Output buffers handed back by the writer for the next chunks to reuse, so
+/// chunk after chunk runs without fresh allocations (and the page faults of
+/// touching new memory).
+#[derive(Debug, Default)]
+pub struct Recycler<T>(std::sync::Mutex<Vec<T>>);
+
+impl<T: Default> Recycler<T> {
+    /// A recycled value, or a new one.
+    pub fn take(&self) -> T {
+        self.0
+            .lock()
+            .map(|mut v| v.pop())
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+    }
+
+    /// Returns a value for reuse.
+    pub fn give(&self, value: T) {
+        if let Ok(mut v) = self.0.lock() {
+            v.push(value);
+        }
+    }
+}

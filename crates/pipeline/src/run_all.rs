@@ -6,7 +6,7 @@
 //! calling thread writes finished chunks in order. Nothing is held whole in
 //! memory.
 
-use crate::parallel::{plan, process_in_order, Chunk, BLOCK_CUSTOMERS};
+use crate::parallel::{plan, process_in_order, Chunk, Recycler, BLOCK_CUSTOMERS};
 use crate::step1::{write_step1_receipt, Step1Buffers, Step1Counts, Step1Writer};
 use crate::step2::{write_ledger_receipt, FlagCounts, LEDGER_FILE, LEDGER_RECEIPT};
 use crate::step3::{
@@ -100,6 +100,7 @@ impl std::ops::AddAssign for FlagCounts {
 }
 
 /// One chunk's output tables, formatted on a worker thread.
+#[derive(Default)]
 struct ChunkOutput {
     step1: Step1Buffers,
     ledger: Vec<u8>,
@@ -163,9 +164,11 @@ pub fn run_all(
         anomaly_type: true,
         billing_agreement_type: false,
     };
+    let recycler = Recycler::<ChunkOutput>::default();
     let process = |c: Chunk| -> Result<ChunkOutput, PipelineError> {
+        let mut o = recycler.take();
         let chunk = generator.generate(c.range, c.first_line);
-        let step1 = Step1Buffers::format(&chunk);
+        o.step1.format_into(&chunk);
         let mut rows = join(
             &chunk.customers,
             &chunk.lines,
@@ -174,37 +177,27 @@ pub fn run_all(
         )
         .map_err(internal)?;
         drop(chunk);
-        let mut flags = FlagCounts::default();
-        flags.add(&rows);
-        let anomaly_counts = chunk_inject(&mut rows, anomalies, pools)?;
-        let mut anomalies_out = Vec::with_capacity(rows.len() * 420);
-        let mut examples = Vec::new();
-        let mut example_rows = 0;
+        o.flags = FlagCounts::default();
+        o.flags.add(&rows);
+        o.anomaly_counts = chunk_inject(&mut rows, anomalies, pools)?;
+        o.anomalies.clear();
+        o.examples.clear();
+        o.example_rows = 0;
         for r in &rows {
-            tables::ledger_row(&mut anomalies_out, r, anomaly_schema);
+            tables::ledger_row(&mut o.anomalies, r, anomaly_schema);
             if is_example(r) {
-                tables::example_row(&mut examples, r);
-                example_rows += 1;
+                tables::example_row(&mut o.examples, r);
+                o.example_rows += 1;
             }
         }
-        let billing = novawireless_billing::apply(&mut rows).map_err(internal)?;
-        let mut final_flags = FlagCounts::default();
-        final_flags.add(&rows);
-        let mut ledger = Vec::with_capacity(anomalies_out.len());
+        o.billing = novawireless_billing::apply(&mut rows).map_err(internal)?;
+        o.final_flags = FlagCounts::default();
+        o.final_flags.add(&rows);
+        o.ledger.clear();
         for r in &rows {
-            tables::ledger_row(&mut ledger, r, final_schema);
+            tables::ledger_row(&mut o.ledger, r, final_schema);
         }
-        Ok(ChunkOutput {
-            step1,
-            ledger,
-            anomalies: anomalies_out,
-            examples,
-            example_rows,
-            flags,
-            final_flags,
-            anomaly_counts,
-            billing,
-        })
+        Ok(o)
     };
 
     let mut out = OutputSet::create(out_dir)?;
@@ -216,7 +209,7 @@ pub fn run_all(
     let mut final_counts = FlagCounts::default();
     let mut anomaly_counts = AnomalyCounts::default();
     let mut billing = BillingCounts::default();
-    process_in_order(&chunks, process, |o| {
+    process_in_order(&chunks, process, |mut o| {
         step1.append(&o.step1)?;
         let rows = o.flags.rows;
         ledger.append(&o.ledger, rows)?;
@@ -225,7 +218,8 @@ pub fn run_all(
         flag_counts += o.flags;
         final_counts += o.final_flags;
         anomaly_counts += o.anomaly_counts;
-        billing += o.billing;
+        billing += std::mem::take(&mut o.billing);
+        recycler.give(o);
         Ok(())
     })?;
     let step1_counts = step1.finish(&mut out)?;

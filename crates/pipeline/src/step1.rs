@@ -1,6 +1,6 @@
 //! Step 1: `generate_customers`.
 
-use crate::parallel::{plan, process_in_order};
+use crate::parallel::{plan, process_in_order, Recycler};
 use crate::{load_baseline, PipelineError, TOOL};
 use novawireless_accounts::{AccountChunk, AccountGenerator, CustomerRange, GraphParams};
 use novawireless_io::{tables, FileRecord, OutputError, OutputSet, TableWriter};
@@ -92,21 +92,29 @@ pub struct Step1Buffers {
 impl Step1Buffers {
     /// Formats a chunk's rows.
     pub fn format(chunk: &AccountChunk) -> Self {
-        fn all<T>(rows: &[T], format: impl Fn(&mut Vec<u8>, &T), bytes_per_row: usize) -> Vec<u8> {
-            let mut out = Vec::with_capacity(rows.len() * bytes_per_row);
+        let mut buffers = Step1Buffers::default();
+        buffers.format_into(chunk);
+        buffers
+    }
+
+    /// Formats a chunk's rows into these buffers, reusing their memory.
+    pub fn format_into(&mut self, chunk: &AccountChunk) {
+        fn all<T>(out: &mut Vec<u8>, rows: &[T], format: impl Fn(&mut Vec<u8>, &T)) {
+            out.clear();
             for r in rows {
-                format(&mut out, r);
+                format(out, r);
             }
-            out
         }
-        Step1Buffers {
-            customers: all(&chunk.customers, tables::customer_row, 160),
-            lines: all(&chunk.lines, tables::line_row, 80),
-            devices: all(&chunk.devices, tables::device_row, 40),
-            agreements: all(&chunk.agreements, tables::agreement_row, 100),
-            usage: all(&chunk.usage, tables::usage_row, 100),
-            counts: Step1Counts::of(chunk),
-        }
+        all(&mut self.customers, &chunk.customers, tables::customer_row);
+        all(&mut self.lines, &chunk.lines, tables::line_row);
+        all(&mut self.devices, &chunk.devices, tables::device_row);
+        all(
+            &mut self.agreements,
+            &chunk.agreements,
+            tables::agreement_row,
+        );
+        all(&mut self.usage, &chunk.usage, tables::usage_row);
+        self.counts = Step1Counts::of(chunk);
     }
 }
 
@@ -222,14 +230,19 @@ pub fn generate_customers(
         CustomerRange::new(0, options.n_customers),
         options.chunk_customers,
     );
+    let recycler = Recycler::<Step1Buffers>::default();
     process_in_order(
         &chunks,
         |c| {
-            Ok(Step1Buffers::format(
-                &generator.generate(c.range, c.first_line),
-            ))
+            let mut buffers = recycler.take();
+            buffers.format_into(&generator.generate(c.range, c.first_line));
+            Ok(buffers)
         },
-        |buffers| Ok(writer.append(&buffers)?),
+        |buffers| {
+            writer.append(&buffers)?;
+            recycler.give(buffers);
+            Ok(())
+        },
     )?;
     let counts = writer.finish(&mut out)?;
     let files = out.records().to_vec();

@@ -5,10 +5,10 @@ use crate::{PipelineError, TOOL};
 use novawireless_anomalies::{
     inject, is_example, missing_pools, AnomalyCounts, AnomalyParams, MissingPools,
 };
-use novawireless_io::read::{ledger_row, open_ledger};
+use novawireless_io::read::{ledger_reader, RowReader};
 use novawireless_io::tables::{LEDGER_ANOMALY, LEDGER_BILLING};
 use novawireless_io::{tables, FileRecord, LedgerSchema, OutputSet, TableWriter};
-use novawireless_model::LedgerRow;
+use novawireless_model::{CustomerId, LedgerRow, LineId};
 use serde::Serialize;
 use std::path::Path;
 
@@ -200,58 +200,116 @@ pub(crate) fn write_anomaly_receipt(
     Ok(out.json(ANOMALY_RECEIPT, &receipt)?)
 }
 
-/// Reads a whole ledger file.
-/// A ledger file read whole: its rows, the file line of each, and which
-/// optional columns it has.
-pub(crate) struct LedgerFile {
-    pub(crate) rows: Vec<LedgerRow>,
-    pub(crate) lines: Vec<u64>,
-    pub(crate) billing: bool,
-    pub(crate) anomaly_type: bool,
+/// Rows per group when steps 3 and 4 stream a ledger (a group of ledger
+/// rows takes a few MB).
+pub(crate) const GROUP_ROWS: usize = 8192;
+
+/// A ledger file read a group of rows at a time. Rows must be in customer
+/// order, line ids increasing.
+pub(crate) struct LedgerReader {
+    rows: RowReader<LedgerRow>,
+    /// The customer and line of the last row read.
+    last: Option<(CustomerId, LineId)>,
+    /// Rows per group (at least).
+    group_rows: usize,
+    /// Whether groups end only between blocks of [`SWAP_BLOCK`] customer
+    /// indices, so that step 3 injects into a group what it would inject
+    /// into the whole ledger.
+    whole_swap_blocks: bool,
 }
 
-pub(crate) fn read_ledger(path: &Path) -> Result<LedgerFile, PipelineError> {
-    let mut table = open_ledger(path).map_err(|e| PipelineError::Input(e.0))?;
-    let billing = table.has(LEDGER_BILLING);
-    let anomaly = table.has(LEDGER_ANOMALY);
-    let mut rows = Vec::new();
-    let mut lines = Vec::new();
-    while let Some(row) = table.next_row().map_err(|e| PipelineError::Input(e.0))? {
-        let parsed = ledger_row(&row).map_err(|e| PipelineError::Input(e.0))?;
-        if let Some(previous) = rows.last().map(|r: &LedgerRow| r.line.customer_id) {
-            if parsed.line.customer_id < previous {
-                return Err(PipelineError::Input(
-                    row.error(format_args!(
-                        "customer {} after {previous}: the ledger must be in customer order",
-                        parsed.line.customer_id
-                    ))
-                    .0,
-                ));
-            }
-        }
-        if let Some(previous) = rows.last().map(|r: &LedgerRow| r.line.line_id) {
-            if parsed.line.line_id <= previous {
-                return Err(PipelineError::Input(
-                    row.error(format_args!(
-                        "line {} after {previous}: duplicate or out-of-order line_id",
-                        parsed.line.line_id
-                    ))
-                    .0,
-                ));
-            }
-        }
-        lines.push(row.line());
-        rows.push(parsed);
+fn swap_block(row: &LedgerRow) -> u64 {
+    row.line.customer_id.index() / SWAP_BLOCK
+}
+
+impl LedgerReader {
+    /// Opens a ledger and checks its header; groups of `group_rows` rows,
+    /// extended to the end of their swap block with `whole_swap_blocks`.
+    pub(crate) fn open(
+        path: &Path,
+        group_rows: usize,
+        whole_swap_blocks: bool,
+    ) -> Result<Self, PipelineError> {
+        Ok(LedgerReader {
+            rows: ledger_reader(path).map_err(|e| PipelineError::Input(e.0))?,
+            last: None,
+            group_rows: group_rows.max(1),
+            whole_swap_blocks,
+        })
     }
-    Ok(LedgerFile {
-        rows,
-        lines,
-        billing,
-        anomaly_type: anomaly,
-    })
+
+    /// Whether the ledger has `billing_agreement_type` (step 4 has run).
+    pub(crate) fn billing(&self) -> bool {
+        self.rows.has(LEDGER_BILLING)
+    }
+
+    /// Whether the ledger has `imei_anomaly_type` (step 3 has run).
+    pub(crate) fn anomaly_type(&self) -> bool {
+        self.rows.has(LEDGER_ANOMALY)
+    }
+
+    /// Reads the next group into `rows`, with the file line of each row in
+    /// `lines`: `group_rows` rows (then up to the end of the swap block with
+    /// `whole_swap_blocks`), or every row left. `false` at the end of the
+    /// ledger.
+    pub(crate) fn next_group(
+        &mut self,
+        rows: &mut Vec<LedgerRow>,
+        lines: &mut Vec<u64>,
+    ) -> Result<bool, PipelineError> {
+        rows.clear();
+        lines.clear();
+        loop {
+            let next = self
+                .rows
+                .next_if(|r| {
+                    rows.len() < self.group_rows
+                        || (self.whole_swap_blocks
+                            && rows.last().is_some_and(|l| swap_block(l) == swap_block(r)))
+                })
+                .map_err(|e| PipelineError::Input(e.0))?;
+            let Some((row, line)) = next else {
+                break;
+            };
+            if let Some((customer, line_id)) = self.last {
+                if row.line.customer_id < customer {
+                    return Err(PipelineError::Input(
+                        self.rows
+                            .error_at(
+                                line,
+                                format_args!(
+                                    "customer {} after {customer}: the ledger must be in customer order",
+                                    row.line.customer_id
+                                ),
+                            )
+                            .0,
+                    ));
+                }
+                if row.line.line_id <= line_id {
+                    return Err(PipelineError::Input(
+                        self.rows
+                            .error_at(
+                                line,
+                                format_args!(
+                                    "line {} after {line_id}: duplicate or out-of-order line_id",
+                                    row.line.line_id
+                                ),
+                            )
+                            .0,
+                    ));
+                }
+            }
+            self.last = Some((row.line.customer_id, row.line.line_id));
+            rows.push(row);
+            lines.push(line);
+        }
+        Ok(!rows.is_empty())
+    }
 }
 
-/// Runs step 3 on `in_dir/master_account_ledger.csv`.
+/// Runs step 3 on `in_dir/master_account_ledger.csv`, in two passes over
+/// the file, a group of rows at a time: the first sums the missing-IMEI
+/// pools (and checks every row), the second injects and writes.
 pub fn inject_imei_anomalies(
     in_dir: &Path,
     out_dir: &Path,
@@ -259,11 +317,35 @@ pub fn inject_imei_anomalies(
     overwrite_base: bool,
     mirror_dir: Option<&Path>,
 ) -> Result<AnomalySummary, PipelineError> {
-    let LedgerFile {
-        mut rows, billing, ..
-    } = read_ledger(&in_dir.join(LEDGER_FILE))?;
-    let pools = chunk_pools(&mut rows, params)?;
-    let counts = chunk_inject(&mut rows, params, pools)?;
+    inject_in_groups(
+        in_dir,
+        out_dir,
+        params,
+        overwrite_base,
+        mirror_dir,
+        GROUP_ROWS,
+    )
+}
+
+/// Step 3 with groups of at least `group_rows` rows (whole swap blocks).
+fn inject_in_groups(
+    in_dir: &Path,
+    out_dir: &Path,
+    params: &AnomalyParams,
+    overwrite_base: bool,
+    mirror_dir: Option<&Path>,
+    group_rows: usize,
+) -> Result<AnomalySummary, PipelineError> {
+    let path = in_dir.join(LEDGER_FILE);
+    let mut rows = Vec::new();
+    let mut lines = Vec::new();
+    let mut ledger = LedgerReader::open(&path, group_rows, true)?;
+    let mut pools = MissingPools::default();
+    while ledger.next_group(&mut rows, &mut lines)? {
+        pools += chunk_pools(&mut rows, params)?;
+    }
+    let mut ledger = LedgerReader::open(&path, group_rows, true)?;
+    let billing = ledger.billing();
     let mut out = OutputSet::create(out_dir)?;
     let names: &[&str] = if overwrite_base {
         &[ANOMALY_LEDGER_FILE, LEDGER_FILE]
@@ -271,7 +353,11 @@ pub fn inject_imei_anomalies(
         &[ANOMALY_LEDGER_FILE]
     };
     let mut writers = AnomalyWriters::start(&mut out, names, billing)?;
-    writers.write(&rows)?;
+    let mut counts = AnomalyCounts::default();
+    while ledger.next_group(&mut rows, &mut lines)? {
+        counts += chunk_inject(&mut rows, params, pools)?;
+        writers.write(&rows)?;
+    }
     let examples = writers.examples.row_count();
     writers.finish(&mut out)?;
     let summary = AnomalySummary::new(&counts, examples);
@@ -286,4 +372,71 @@ pub fn inject_imei_anomalies(
         novawireless_io::mirror(out_dir, &names, mirror_dir)?;
     }
     Ok(summary)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+    use std::fs;
+
+    /// Every file of `dir` by name, with its bytes.
+    fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+        fs::read_dir(dir)
+            .unwrap()
+            .map(|e| {
+                let e = e.unwrap();
+                (
+                    e.file_name().to_string_lossy().into_owned(),
+                    fs::read(e.path()).unwrap(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn groups_of_whole_swap_blocks_inject_what_the_whole_ledger_gets() {
+        // The fixture's step-2 ledger with customer n renumbered 700·(n−1)+1,
+        // so its customers fall in swap blocks 0, 0, 1, 2, 2, 3, 4: C0002101
+        // and C0002801 share block 2 and may swap with each other.
+        let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../fixtures/small/expected")
+            .join(LEDGER_FILE);
+        let text = fs::read_to_string(fixture).unwrap();
+        let mut ledger = String::new();
+        for (i, line) in text.lines().enumerate() {
+            let mut fields: Vec<String> = line.split(',').map(str::to_owned).collect();
+            if i > 0 {
+                for (column, prefix) in [(0, 'C'), (1, 'A')] {
+                    let n: u64 = fields[column][1..].parse().unwrap();
+                    fields[column] = format!("{prefix}{:07}", 700 * (n - 1) + 1);
+                }
+            }
+            ledger.push_str(&fields.join(","));
+            ledger.push('\n');
+        }
+        let input = tempfile::tempdir().unwrap();
+        fs::write(input.path().join(LEDGER_FILE), ledger).unwrap();
+        let params = AnomalyParams {
+            seed: 3,
+            p_mismatch: 1.0,
+            p_missing: 0.5,
+            within_customer_only: false,
+        };
+        let run = |group_rows: usize| {
+            let out = tempfile::tempdir().unwrap();
+            let summary =
+                inject_in_groups(input.path(), out.path(), &params, true, None, group_rows)
+                    .unwrap();
+            (summary, files(out.path()))
+        };
+        let (whole, whole_files) = run(GROUP_ROWS);
+        assert!(whole.imei_mismatch_swap > 0);
+        for group_rows in 1..=11 {
+            let (summary, files) = run(group_rows);
+            assert_eq!(summary, whole, "groups of {group_rows}");
+            assert!(files == whole_files, "groups of {group_rows}");
+        }
+    }
 }

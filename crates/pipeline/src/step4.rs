@@ -1,7 +1,7 @@
 //! Step 4: `fix_ledger_contract_proxy`.
 
-use crate::step2::{write_ledger, LEDGER_FILE};
-use crate::step3::{read_ledger, LedgerFile};
+use crate::step2::{write_ledger, CreatedDirs, LEDGER_FILE};
+use crate::step3::{LedgerReader, GROUP_ROWS};
 use crate::PipelineError;
 use novawireless_billing::{apply, BillingCounts};
 use novawireless_io::{LedgerSchema, OutputSet};
@@ -11,41 +11,120 @@ use std::path::Path;
 pub const BACKUP_FILE: &str = "master_account_ledger__pre_contract_fix.csv";
 
 /// Runs step 4: writes the backup of `in_dir/master_account_ledger.csv`,
-/// then the ledger with `billing_agreement_type` in place of `contract_proxy`.
+/// then the ledger with `billing_agreement_type` in place of `contract_proxy`,
+/// streaming the ledger a group of rows at a time.
 pub fn fix_ledger_contract_proxy(
     in_dir: &Path,
     out_dir: &Path,
     mirror_dir: Option<&Path>,
 ) -> Result<BillingCounts, PipelineError> {
+    let created = CreatedDirs::before(out_dir);
+    let result = fix(in_dir, out_dir, mirror_dir, GROUP_ROWS);
+    if result.is_err() {
+        created.remove_if_empty();
+    }
+    result
+}
+
+/// Step 4 with groups of `group_rows` rows.
+fn fix(
+    in_dir: &Path,
+    out_dir: &Path,
+    mirror_dir: Option<&Path>,
+    group_rows: usize,
+) -> Result<BillingCounts, PipelineError> {
     let input = in_dir.join(LEDGER_FILE);
-    let LedgerFile {
-        mut rows,
-        lines,
-        anomaly_type,
-        ..
-    } = read_ledger(&input)?;
-    let counts = apply(&mut rows).map_err(|e| {
-        let line = lines.get(e.row).copied().unwrap_or(0);
-        let message = e.to_string();
-        let message = message
-            .split_once(": ")
-            .map_or(message.as_str(), |(_, rest)| rest);
-        PipelineError::Input(format!("{}:{line}: {message}", input.display()))
-    })?;
-    let original = std::fs::read(&input)
-        .map_err(|e| PipelineError::Input(format!("{}: cannot read: {e}", input.display())))?;
-    let mut out = OutputSet::create(out_dir)?;
-    out.bytes(BACKUP_FILE, &original)?;
+    let mut ledger = LedgerReader::open(&input, group_rows, false)?;
     let schema = LedgerSchema {
-        anomaly_type,
+        anomaly_type: ledger.anomaly_type(),
         billing_agreement_type: true,
     };
+    let mut out = OutputSet::create(out_dir)?;
+    out.copy_file(BACKUP_FILE, &input)?;
     let mut table = out.table(&[LEDGER_FILE], &schema.columns())?;
-    write_ledger(&mut table, &rows, schema)?;
+    let mut counts = BillingCounts::default();
+    let mut rows = Vec::new();
+    let mut lines = Vec::new();
+    while ledger.next_group(&mut rows, &mut lines)? {
+        counts += apply(&mut rows).map_err(|e| {
+            let line = lines.get(e.row).copied().unwrap_or(0);
+            let message = e.to_string();
+            let message = message
+                .split_once(": ")
+                .map_or(message.as_str(), |(_, rest)| rest);
+            PipelineError::Input(format!("{}:{line}: {message}", input.display()))
+        })?;
+        write_ledger(&mut table, &rows, schema)?;
+    }
     out.finish(table)?;
     out.commit()?;
     if let Some(mirror_dir) = mirror_dir {
         novawireless_io::mirror(out_dir, &[LEDGER_FILE], mirror_dir)?;
     }
     Ok(counts)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    fn input() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        fs::copy(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../fixtures/small/expected/master_account_ledger__anomalies__swap.csv"),
+            dir.path().join(LEDGER_FILE),
+        )
+        .unwrap();
+        dir
+    }
+
+    #[test]
+    fn every_group_size_gives_the_same_files() {
+        let input = input();
+        let run = |group_rows: usize| {
+            let out = tempfile::tempdir().unwrap();
+            let counts = fix(input.path(), out.path(), None, group_rows).unwrap();
+            let ledger = fs::read(out.path().join(LEDGER_FILE)).unwrap();
+            let backup = fs::read(out.path().join(BACKUP_FILE)).unwrap();
+            (counts, ledger, backup)
+        };
+        let whole = run(GROUP_ROWS);
+        assert_eq!(whole.2, fs::read(input.path().join(LEDGER_FILE)).unwrap());
+        for group_rows in 1..=12 {
+            assert!(run(group_rows) == whole, "groups of {group_rows}");
+        }
+    }
+
+    #[test]
+    fn a_billing_error_in_a_later_group_names_its_file_line() {
+        let input = input();
+        let path = input.path().join(LEDGER_FILE);
+        // LINE-6 (file line 7) has a 24-month agreement; drop its flag.
+        let text = fs::read_to_string(&path).unwrap();
+        let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+        let mut fields: Vec<&str> = lines[6].split(',').collect();
+        assert_eq!((fields[2], fields[9]), ("LINE-000000006", "1"));
+        fields[9] = "0";
+        lines[6] = fields.join(",");
+        fs::write(&path, lines.join("\n") + "\n").unwrap();
+        for group_rows in [1, 2, 4, GROUP_ROWS] {
+            let error = fix(input.path(), input.path(), None, group_rows)
+                .err()
+                .unwrap()
+                .to_string();
+            assert_eq!(
+                error,
+                format!(
+                    "{}:7: line LINE-000000006 is billed EIP-24mo but its eip_exists_flag is 0",
+                    path.display()
+                )
+            );
+        }
+        let out = input.path().join("new/out");
+        assert!(fix_ledger_contract_proxy(input.path(), &out, None).is_err());
+        assert!(!input.path().join("new").exists());
+    }
 }

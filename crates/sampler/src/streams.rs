@@ -40,32 +40,50 @@ pub fn stream(seed: u64, stage: Stage, index: u64) -> Pcg64Mcg {
     Pcg64Mcg::new((u128::from(b) << 64) | u128::from(c) | 1)
 }
 
-/// A keyed bijection of `0..domain` onto itself: a balanced Feistel network on
-/// the smallest even number of bits that covers the domain, with cycle walking.
+/// A keyed bijection of `0..domain` onto itself: a few rounds of
+/// add-key, xor-shift and odd multiplication on the smallest number of bits
+/// that covers the domain (each step is a bijection of those bits), with
+/// cycle walking back into the domain (under two steps on average).
+///
+/// It scrambles sequential positions into unique, irregular-looking numbers;
+/// it is not meant to resist analysis.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Permutation {
     domain: u64,
-    half_bits: u32,
-    round_keys: [u64; Self::ROUNDS as usize],
+    mask: u64,
+    shift: u32,
+    round_keys: [u64; Self::ROUNDS],
 }
 
 impl Permutation {
-    const ROUNDS: u64 = 6;
+    const ROUNDS: usize = 3;
+    const MULTIPLIERS: [u64; Self::ROUNDS] = [
+        0x9E37_79B9_7F4A_7C15,
+        0xBF58_476D_1CE4_E5B9,
+        0x94D0_49BB_1331_11EB,
+    ];
 
-    /// The permutation of `0..domain` (domain ≥ 1, ≤ 2^62) under `key`.
+    /// The permutation of `0..domain` (1 ≤ domain ≤ 2^62) under `key`.
+    ///
+    /// # Panics
+    /// When the domain is out of range.
     pub fn new(domain: u64, key: u64) -> Self {
         assert!(
             (1..=1 << 62).contains(&domain),
             "permutation domain out of range"
         );
         let bits = 64 - (domain - 1).leading_zeros();
-        let half_bits = bits.div_ceil(2).max(1);
+        let mask = if bits == 0 {
+            0
+        } else {
+            u64::MAX >> (64 - bits)
+        };
         let key = mix64(key);
-        let round_keys = std::array::from_fn(|round| key ^ mix64(round as u64));
         Permutation {
             domain,
-            half_bits,
-            round_keys,
+            mask,
+            shift: (bits / 2).max(1),
+            round_keys: std::array::from_fn(|round| mix64(key ^ round as u64)),
         }
     }
 
@@ -77,24 +95,21 @@ impl Permutation {
     /// The image of `x` (`x < domain`).
     pub fn apply(&self, x: u64) -> u64 {
         debug_assert!(x < self.domain);
-        let mut y = self.encrypt(x);
-        // Cycle walking: re-encrypt until the value falls inside the domain.
-        // The Feistel domain is at most 4× larger, so few steps are needed.
+        let mut y = self.scramble(x);
+        // Cycle walking: the bit space is less than twice the domain.
         while y >= self.domain {
-            y = self.encrypt(y);
+            y = self.scramble(y);
         }
         y
     }
 
-    fn encrypt(&self, x: u64) -> u64 {
-        let mask = (1u64 << self.half_bits) - 1;
-        let mut left = x >> self.half_bits;
-        let mut right = x & mask;
-        for round_key in self.round_keys {
-            let f = mix64(right ^ round_key) & mask;
-            (left, right) = (right, left ^ f);
+    fn scramble(&self, mut x: u64) -> u64 {
+        for (key, multiplier) in self.round_keys.iter().zip(Self::MULTIPLIERS) {
+            x = x.wrapping_add(*key) & self.mask;
+            x ^= x >> self.shift;
+            x = x.wrapping_mul(multiplier) & self.mask;
         }
-        (left << self.half_bits) | right
+        x ^ (x >> self.shift)
     }
 }
 
