@@ -25,6 +25,7 @@ const STEP3: &str = env!("CARGO_BIN_EXE_inject_imei_anomalies");
 const LEDGER: &str = "master_account_ledger.csv";
 const ANOMALIES: &str = "master_account_ledger__anomalies.csv";
 const EXAMPLES: &str = "imei_anomaly_examples.csv";
+const MANIFEST: &str = "anomaly_manifest.csv";
 const RECEIPT: &str = "imei_anomaly_injection_receipt.json";
 
 /// Runs step 3 in `dir` (input and output) without the params mirror.
@@ -95,7 +96,7 @@ fn p_mismatch_1_swaps_exactly_the_expected_pairs() {
         .iter()
         .map(|f| f["path"].as_str().unwrap())
         .collect();
-    assert_eq!(files, vec![ANOMALIES, EXAMPLES]);
+    assert_eq!(files, vec![ANOMALIES, EXAMPLES, MANIFEST]);
     for f in r["files"].as_array().unwrap() {
         let len = fs::metadata(d.join(f["path"].as_str().unwrap()))
             .unwrap()
@@ -198,7 +199,7 @@ fn overwrite_base_replaces_the_ledger_with_the_anomaly_ledger() {
         .map(|f| f["path"].as_str().unwrap())
         .collect();
     files.sort_unstable();
-    assert_eq!(files, vec![EXAMPLES, LEDGER, ANOMALIES]);
+    assert_eq!(files, vec![MANIFEST, EXAMPLES, LEDGER, ANOMALIES]);
 }
 
 #[test]
@@ -228,7 +229,7 @@ fn in_dir_is_left_alone_and_the_mirror_matches_out_dir() {
     let written = snapshot(&o);
     assert_eq!(
         written.keys().map(String::as_str).collect::<Vec<_>>(),
-        vec![EXAMPLES, RECEIPT, LEDGER, ANOMALIES]
+        vec![MANIFEST, EXAMPLES, RECEIPT, LEDGER, ANOMALIES]
     );
     assert_eq!(snapshot(&params), written);
 }

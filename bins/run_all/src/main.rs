@@ -2,7 +2,9 @@
 #![forbid(unsafe_code)]
 
 use novawireless_pipeline::cli::{main_with, parse_seed, AnomalyArgs, GenerateArgs, OutputArgs};
-use novawireless_pipeline::{run_all, AnomalyParams, GenerateOptions, PipelineError, Shard};
+use novawireless_pipeline::{
+    run_all, AnomalyParams, GenerateOptions, PipelineError, RunAllOptions, Shard,
+};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -31,6 +33,10 @@ struct Args {
     /// with the ids, values and anomalies it has in the full run.
     #[arg(long = "shard", value_name = "K/N")]
     shard: Option<Shard>,
+    /// Also write master_account_ledger__clean.csv: the same population with
+    /// no defect injected (same seed, same ids).
+    #[arg(long = "clean_twin", visible_alias = "clean-twin")]
+    clean_twin: bool,
     #[command(flatten)]
     output: OutputArgs,
 }
@@ -46,13 +52,13 @@ fn main() -> std::process::ExitCode {
         };
         let mirror = (!args.no_params_mirror).then_some(args.params_dir.as_path());
         let out_dir = &args.output.out_dir;
-        let r = run_all(
-            &GenerateOptions::from(&args.generate),
-            &params,
-            args.shard,
-            out_dir,
-            mirror,
-        )?;
+        let options = RunAllOptions {
+            generate: GenerateOptions::from(&args.generate),
+            anomalies: params,
+            shard: args.shard,
+            clean_twin: args.clean_twin,
+        };
+        let r = run_all(&options, out_dir, mirror)?;
         for f in &r.files {
             println!("wrote {}/{} ({} bytes)", out_dir.display(), f.path, f.bytes);
         }
@@ -64,6 +70,7 @@ fn main() -> std::process::ExitCode {
             "customers {} lines {} devices {} eip_agreements {} ledger rows {}",
             c.customers, c.lines, c.devices, c.eip_agreements, r.ledger.rows
         );
+        println!("anomaly_manifest rows {}", a.manifest_rows);
         println!(
             "anomalies: generation_usage_mismatch {} imei_mismatch_swap {} missing_usage_imei_capture_failure {} missing_usage_imei_ghost_line {}",
             c.generation_usage_mismatches, a.imei_mismatch_swap, a.missing_usage_imei_capture_failure, a.missing_usage_imei_ghost_line

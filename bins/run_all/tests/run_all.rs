@@ -33,6 +33,7 @@ const STEP1: &[&str] = &[
 
 /// Every file `run_all` writes, sorted.
 const ALL: &[&str] = &[
+    "anomaly_manifest.csv",
     "customer_generation_receipt.json",
     "customers.csv",
     "customers_v1.csv",
@@ -49,6 +50,7 @@ const ALL: &[&str] = &[
 
 /// The files mirrored to `--params_dir`, sorted.
 const MIRRORED: &[&str] = &[
+    "anomaly_manifest.csv",
     "imei_anomaly_examples.csv",
     "imei_anomaly_injection_receipt.json",
     "master_account_ledger.csv",

@@ -17,6 +17,8 @@ const TABLES: &[&str] = &[
     "master_account_ledger.csv",
     "master_account_ledger__anomalies.csv",
     "imei_anomaly_examples.csv",
+    "anomaly_manifest.csv",
+    "master_account_ledger__clean.csv",
 ];
 
 fn run_all(out: &Path, threads: &str, args: &[&str]) {
@@ -47,14 +49,26 @@ fn thread_count_and_chunk_size_do_not_change_a_byte() {
     run_all(
         &base,
         "1",
-        &["--n_customers", "5000", "--chunk_customers", "2048"],
+        &[
+            "--n_customers",
+            "5000",
+            "--chunk_customers",
+            "2048",
+            "--clean_twin",
+        ],
     );
     for (threads, chunk) in [("2", "2048"), ("2", "1024"), ("1", "4096"), ("3", "3072")] {
         let other = root.path().join(format!("t{threads}c{chunk}"));
         run_all(
             &other,
             threads,
-            &["--n_customers", "5000", "--chunk_customers", chunk],
+            &[
+                "--n_customers",
+                "5000",
+                "--chunk_customers",
+                chunk,
+                "--clean_twin",
+            ],
         );
         for name in TABLES.iter().chain(&["customer_generation_receipt.json"]) {
             assert!(
@@ -69,7 +83,7 @@ fn thread_count_and_chunk_size_do_not_change_a_byte() {
 fn shards_concatenate(n_customers: &str, shards: u64, extra: &[&str]) {
     let root = tempfile::tempdir().unwrap();
     let full = root.path().join("full");
-    let mut args = vec!["--n_customers", n_customers];
+    let mut args = vec!["--n_customers", n_customers, "--clean_twin"];
     args.extend_from_slice(extra);
     run_all(&full, "2", &args);
     let mut joined: Vec<Vec<u8>> = vec![Vec::new(); TABLES.len()];

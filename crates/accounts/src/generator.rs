@@ -2,9 +2,9 @@
 
 use crate::params::{CustomerRange, GraphParams};
 use novawireless_model::{
-    AgreementNumber, Contract, Customer, CustomerId, Device, DeviceCategory, DeviceId,
-    EipAgreement, EipStatus, Imei, InternetService, Line, LineId, LineStatus, Msisdn,
-    MultipleLines, ProductType, UsageSnapshot, YesNo,
+    models_of, AgreementNumber, Contract, Customer, CustomerId, Device, DeviceCategory, DeviceId,
+    DeviceModel, EipAgreement, EipStatus, Imei, InternetService, Line, LineId, LineStatus, Msisdn,
+    MultipleLines, ProductType, UsageSnapshot, YesNo, SERIALS_PER_TAC, TACS_PER_MODEL,
 };
 use novawireless_sampler::{
     bernoulli, beta, bounded_normal, geometric, latent_traits, mix64, round_to, stream, Baseline,
@@ -26,8 +26,6 @@ pub const SPARE_GATEWAY_SHARE: f64 = 0.18;
 /// agreement-number spaces (at most 6 lines per customer).
 pub const MAX_CUSTOMERS: u64 = 1_000_000_000;
 
-const IMEI_BODY_FLOOR: u64 = 10_000_000_000_000;
-const IMEI_BODY_SPACE: u64 = 90_000_000_000_000;
 const AGREEMENT_SPACE: u64 = AgreementNumber::MAX + 1;
 
 /// The draws that fix a customer's number of lines.
@@ -83,7 +81,10 @@ pub struct AccountGenerator {
     seed: u64,
     population: u64,
     msisdns: Permutation,
-    imeis: Permutation,
+    /// Per device category: its catalogue models and the permutation of
+    /// device indices onto (model, TAC, serial) slots.
+    handset_imeis: (Vec<&'static DeviceModel>, Permutation),
+    gateway_imeis: (Vec<&'static DeviceModel>, Permutation),
     agreements: Permutation,
     spare_category: Categorical<DeviceCategory>,
     term: Categorical<u32>,
@@ -114,7 +115,8 @@ impl AccountGenerator {
             seed,
             population,
             msisdns: Permutation::new(Msisdn::SPACE, mix64(seed ^ 0x4D53_4953_444E)),
-            imeis: Permutation::new(IMEI_BODY_SPACE, mix64(seed ^ 0x494D_4549)),
+            handset_imeis: imei_space(DeviceCategory::Handset, mix64(seed ^ 0x494D_4549)),
+            gateway_imeis: imei_space(DeviceCategory::Gateway5gHsi, mix64(seed ^ 0x4757_4159)),
             agreements: Permutation::new(AGREEMENT_SPACE, mix64(seed ^ 0x4549_5000)),
             spare_category,
             term,
@@ -359,16 +361,25 @@ impl AccountGenerator {
     fn device(&self, index: u64, device_category: DeviceCategory) -> Device {
         Device {
             device_id: DeviceId::from_index(index),
-            imei: self.imei(index),
+            imei: self.imei(index, device_category),
             device_category,
         }
     }
 
-    /// The IMEI of inventory device `index`: a keyed permutation of the
-    /// index, so IMEIs are unique; the first digit is never 0.
-    pub fn imei(&self, device_index: u64) -> Imei {
-        let body = IMEI_BODY_FLOOR + self.imeis.apply(device_index);
-        #[allow(clippy::unwrap_used)] // body < 10^14 by construction
+    /// The IMEI of inventory device `index` of `category`: a keyed
+    /// permutation of the index onto the (TAC, serial) slots of the
+    /// category's catalogue models, so IMEIs are unique, start with a TAC of
+    /// a model of the right kind, and never start with 0.
+    pub fn imei(&self, device_index: u64, category: DeviceCategory) -> Imei {
+        let (models, permutation) = match category {
+            DeviceCategory::Handset => &self.handset_imeis,
+            DeviceCategory::Gateway5gHsi => &self.gateway_imeis,
+        };
+        let slot = permutation.apply(device_index);
+        let per_model = u64::from(TACS_PER_MODEL) * SERIALS_PER_TAC;
+        let model = models[(slot / per_model) as usize];
+        let body = u64::from(model.tac_base) * SERIALS_PER_TAC + slot % per_model;
+        #[allow(clippy::unwrap_used)] // an 8-digit TAC and a 6-digit serial: 14 digits
         Imei::from_body(body).unwrap()
     }
 
@@ -383,6 +394,16 @@ impl AccountGenerator {
         #[allow(clippy::unwrap_used)] // the permutation stays inside the space
         AgreementNumber::new(self.agreements.apply(line_index)).unwrap()
     }
+}
+
+/// The catalogue models of a category and a keyed permutation over all
+/// their (TAC, serial) slots. Device indices are global, so the space must
+/// hold every index the largest population can reach.
+fn imei_space(category: DeviceCategory, key: u64) -> (Vec<&'static DeviceModel>, Permutation) {
+    let models: Vec<_> = models_of(category).collect();
+    let slots = models.len() as u64 * u64::from(TACS_PER_MODEL) * SERIALS_PER_TAC;
+    debug_assert!(slots > devices_through(MAX_CUSTOMERS * 6));
+    (models, Permutation::new(slots, key))
 }
 
 /// Devices in the inventory for the first `lines` lines: floor(1.15 × lines).

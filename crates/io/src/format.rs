@@ -134,7 +134,8 @@ spelled_field!(
     model::LineStatus,
     model::EipStatus,
     model::DeviceCategory,
-    model::AnomalyLabel
+    model::AnomalyLabel,
+    model::DefectType
 );
 
 impl Field for model::SnapshotDate {

@@ -31,6 +31,12 @@ impl OutputError {
             message: error.to_string(),
         }
     }
+
+    /// A failure to write `target` (through its temporary file): the message
+    /// names the file the user asked for, not the hidden temporary.
+    fn write(target: &Path, error: impl std::fmt::Display) -> Self {
+        OutputError::new(target, format!("cannot write: {error}"))
+    }
 }
 
 /// One written file as a receipt lists it.
@@ -75,6 +81,13 @@ impl OutputSet {
                 let _ = fs::remove_file(entry.path());
             }
         }
+        // A read-only folder is refused here, by name, rather than through
+        // the first table's temporary file.
+        let probe = dir.join(format!(".write-check{TEMP_SUFFIX}"));
+        File::create(&probe).map_err(|e| {
+            OutputError::new(dir, format!("cannot write in the output folder: {e}"))
+        })?;
+        let _ = fs::remove_file(&probe);
         Ok(OutputSet {
             dir: dir.to_path_buf(),
             pending: Vec::new(),
@@ -93,15 +106,14 @@ impl OutputSet {
         for name in names {
             let target = self.dir.join(name);
             let temp = self.dir.join(format!(".{name}{TEMP_SUFFIX}"));
-            let file = File::create(&temp)
-                .map_err(|e| OutputError::new(&temp, format!("cannot write: {e}")))?;
+            let file = File::create(&temp).map_err(|e| OutputError::write(&target, e))?;
             self.pending.push(Pending {
-                temp: temp.clone(),
+                temp,
                 target: target.clone(),
             });
             files.push(StagedFile {
                 name: (*name).to_string(),
-                temp,
+                target,
                 file,
             });
         }
@@ -123,7 +135,7 @@ impl OutputSet {
         for f in &table.files {
             f.file
                 .sync_all()
-                .map_err(|e| OutputError::new(&f.temp, e))?;
+                .map_err(|e| OutputError::write(&f.target, e))?;
             self.records.push(FileRecord {
                 path: f.name.clone(),
                 bytes: table.bytes,
@@ -147,13 +159,12 @@ impl OutputSet {
         let temp = self.dir.join(format!(".{name}{TEMP_SUFFIX}"));
         self.pending.push(Pending {
             temp: temp.clone(),
-            target,
+            target: target.clone(),
         });
-        let mut file = File::create(&temp)
-            .map_err(|e| OutputError::new(&temp, format!("cannot write: {e}")))?;
+        let mut file = File::create(&temp).map_err(|e| OutputError::write(&target, e))?;
         file.write_all(content)
             .and_then(|()| file.sync_all())
-            .map_err(|e| OutputError::new(&temp, e))?;
+            .map_err(|e| OutputError::write(&target, e))?;
         self.records.push(FileRecord {
             path: name.to_string(),
             bytes: content.len() as u64,
@@ -171,10 +182,9 @@ impl OutputSet {
         let temp = self.dir.join(format!(".{name}{TEMP_SUFFIX}"));
         self.pending.push(Pending {
             temp: temp.clone(),
-            target,
+            target: target.clone(),
         });
-        let mut file = File::create(&temp)
-            .map_err(|e| OutputError::new(&temp, format!("cannot write: {e}")))?;
+        let mut file = File::create(&temp).map_err(|e| OutputError::write(&target, e))?;
         let mut hasher = Sha256::new();
         let mut block = vec![0u8; BLOCK];
         let mut bytes = 0u64;
@@ -187,10 +197,11 @@ impl OutputSet {
             }
             hasher.update(&block[..n]);
             file.write_all(&block[..n])
-                .map_err(|e| OutputError::new(&temp, e))?;
+                .map_err(|e| OutputError::write(&target, e))?;
             bytes += n as u64;
         }
-        file.sync_all().map_err(|e| OutputError::new(&temp, e))?;
+        file.sync_all()
+            .map_err(|e| OutputError::write(&target, e))?;
         self.records.push(FileRecord {
             path: name.to_string(),
             bytes,
@@ -205,9 +216,14 @@ impl OutputSet {
     }
 
     /// Renames every file into place, in the order they were started.
+    ///
+    /// Should a rename fail, the files not yet renamed stay temporary and are
+    /// removed when the set is dropped.
     pub fn commit(mut self) -> Result<Vec<FileRecord>, OutputError> {
-        for p in std::mem::take(&mut self.pending) {
-            fs::rename(&p.temp, &p.target).map_err(|e| OutputError::new(&p.target, e))?;
+        while !self.pending.is_empty() {
+            let p = &self.pending[0];
+            fs::rename(&p.temp, &p.target).map_err(|e| OutputError::write(&p.target, e))?;
+            self.pending.remove(0);
         }
         if let Ok(dir) = File::open(&self.dir) {
             let _ = dir.sync_all();
@@ -226,7 +242,7 @@ impl Drop for OutputSet {
 
 struct StagedFile {
     name: String,
-    temp: PathBuf,
+    target: PathBuf,
     file: File,
 }
 
@@ -294,7 +310,7 @@ impl TableWriter {
         for f in &mut self.files {
             f.file
                 .write_all(bytes)
-                .map_err(|e| OutputError::new(&f.temp, e))?;
+                .map_err(|e| OutputError::write(&f.target, e))?;
         }
         self.bytes += bytes.len() as u64;
         Ok(())
@@ -312,9 +328,13 @@ pub fn mirror(from: &Path, names: &[&str], to: &Path) -> Result<(), OutputError>
         .map_err(|e| OutputError::new(to, format!("cannot create the folder: {e}")))?;
     for name in names {
         let source = from.join(name);
+        let target = to.join(name);
         let temp = to.join(format!(".{name}{TEMP_SUFFIX}"));
-        fs::copy(&source, &temp).map_err(|e| OutputError::new(&temp, e))?;
-        fs::rename(&temp, to.join(name)).map_err(|e| OutputError::new(&to.join(name), e))?;
+        if let Err(e) = fs::copy(&source, &temp).and_then(|_| fs::rename(&temp, &target)) {
+            // A partial copy (a full disk, say) must not stay behind.
+            let _ = fs::remove_file(&temp);
+            return Err(OutputError::write(&target, e));
+        }
     }
     Ok(())
 }

@@ -5,7 +5,7 @@
 
 use crate::format::{flag, int, money, put, put_optional, score, text};
 use novawireless_model::{
-    AnomalyLabel, Customer, Device, EipAgreement, LedgerRow, Line, UsageSnapshot,
+    AnomalyLabel, Customer, Defect, Device, EipAgreement, LedgerRow, Line, UsageSnapshot,
 };
 
 /// `customers.csv` and `customers_v1.csv`.
@@ -50,7 +50,14 @@ pub const LINE_COLUMNS: &[&str] = &[
 ];
 
 /// `devices.csv`.
-pub const DEVICE_COLUMNS: &[&str] = &["device_id", "imei", "device_category"];
+pub const DEVICE_COLUMNS: &[&str] = &[
+    "device_id",
+    "imei",
+    "device_category",
+    "tac",
+    "make",
+    "model",
+];
 
 /// `eip_agreements.csv`.
 pub const AGREEMENT_COLUMNS: &[&str] = &[
@@ -273,13 +280,25 @@ pub fn line_row(out: &mut Vec<u8>, l: &Line) {
     );
 }
 
-/// Appends one `devices.csv` row.
+/// Appends one `devices.csv` row; `tac, make, model` come from the IMEI's
+/// Type Allocation Code (empty make and model outside the catalogue).
 pub fn device_row(out: &mut Vec<u8>, d: &Device) {
-    fields!(out;
-        put(out, d.device_id),
-        put(out, d.imei),
-        put(out, d.device_category),
-    );
+    put(out, d.device_id);
+    out.push(b',');
+    put(out, d.imei);
+    out.push(b',');
+    put(out, d.device_category);
+    out.push(b',');
+    crate::format::padded(out, b"", u64::from(d.imei.tac()), 8);
+    out.push(b',');
+    if let Some(m) = d.imei.device_model() {
+        text(out, m.make);
+        out.push(b',');
+        text(out, m.model);
+    } else {
+        out.push(b',');
+    }
+    out.push(b'\n');
 }
 
 /// Appends one `eip_agreements.csv` row.
@@ -403,4 +422,64 @@ pub fn example_row(out: &mut Vec<u8>, r: &LedgerRow) {
         flag(out, f.upstream_friction_risk),
         label(out, r.imei_anomaly_type),
     );
+}
+
+/// `anomaly_manifest.csv`.
+pub const MANIFEST_COLUMNS: &[&str] = &[
+    "defect_id",
+    "defect_type",
+    "stage",
+    "customer_id",
+    "line_id",
+    "partner_line_id",
+    "column",
+    "clean_value",
+    "injected_value",
+];
+
+/// Appends one `anomaly_manifest.csv` row.
+pub fn manifest_row(out: &mut Vec<u8>, d: &Defect) {
+    crate::format::padded(out, b"DEF-", d.defect_number(), 10);
+    out.push(b',');
+    put(out, d.defect_type);
+    out.push(b',');
+    int(out, d.defect_type.stage());
+    out.push(b',');
+    put(out, d.customer_id);
+    out.push(b',');
+    put(out, d.line_id);
+    out.push(b',');
+    put_optional(out, d.partner_line_id);
+    out.extend_from_slice(b",usage_imei,");
+    put_optional(out, d.clean_value);
+    out.push(b',');
+    put_optional(out, d.injected_value);
+    out.push(b'\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use novawireless_model::{DeviceCategory, DeviceId, Imei, DEVICE_MODELS, SERIALS_PER_TAC};
+
+    #[test]
+    fn device_rows_keep_their_first_columns_and_add_the_tac_model() {
+        let m = &DEVICE_MODELS[0];
+        let imei = Imei::from_body(u64::from(m.tac_base + 3) * SERIALS_PER_TAC + 42).unwrap();
+        let d = Device {
+            device_id: DeviceId::from_index(6),
+            imei,
+            device_category: DeviceCategory::Handset,
+        };
+        let mut out = Vec::new();
+        device_row(&mut out, &d);
+        let expected = format!(
+            "DEV-000000007,{imei},handset,{},{},{}\n",
+            m.tac_base + 3,
+            m.make,
+            m.model
+        );
+        assert_eq!(String::from_utf8(out).unwrap(), expected);
+        assert!(expected.starts_with(&format!("{},{},{}", d.device_id, d.imei, d.device_category)));
+    }
 }

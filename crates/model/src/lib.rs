@@ -16,12 +16,18 @@
 //! ```
 #![forbid(unsafe_code)]
 
+mod defect;
+mod devices;
 mod enums;
 mod ids;
 mod imei;
 mod ledger;
 mod rows;
 
+pub use defect::{Defect, DefectType};
+pub use devices::{
+    model_of_tac, models_of, DeviceModel, DEVICE_MODELS, SERIALS_PER_TAC, TACS_PER_MODEL,
+};
 pub use enums::{
     Contract, DeviceCategory, EipStatus, InternetService, LineStatus, MultipleLines, PaymentMethod,
     ProductType, YesNo,

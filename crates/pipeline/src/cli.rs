@@ -8,21 +8,43 @@ use std::path::PathBuf;
 
 /// Parses `--n_customers`: a whole number from 1 to [`MAX_CUSTOMERS`].
 pub fn parse_n_customers(s: &str) -> Result<u64, String> {
-    let n: u64 = s
-        .trim()
-        .parse()
-        .map_err(|_| format!("{s:?} is not a whole number of customers (1 to {MAX_CUSTOMERS})"))?;
+    let text = s.trim();
+    let too_many = |n: f64| {
+        // About 2.4 KB of CSV per customer.
+        let terabytes = n * 2.4e3 / 1e12;
+        format!(
+            "{text} customers would write about {} TB; the limit is {MAX_CUSTOMERS}",
+            format_estimate(terabytes)
+        )
+    };
+    let n: u64 = match text.parse() {
+        Ok(n) => n,
+        // All digits, yet no u64: absurdly large, not malformed.
+        Err(_) if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) => {
+            return Err(too_many(text.parse::<f64>().unwrap_or(f64::INFINITY)));
+        }
+        Err(_) => {
+            return Err(format!(
+                "{s:?} is not a whole number of customers (1 to {MAX_CUSTOMERS})"
+            ))
+        }
+    };
     if n == 0 {
         return Err("must be at least 1".into());
     }
     if n > MAX_CUSTOMERS {
-        // About 2.4 KB of CSV per customer.
-        let terabytes = n as f64 * 2.4e3 / 1e12;
-        return Err(format!(
-            "{n} customers would write about {terabytes:.0} TB; the limit is {MAX_CUSTOMERS}"
-        ));
+        return Err(too_many(n as f64));
     }
     Ok(n)
+}
+
+/// A size estimate in TB: whole terabytes, or a power of ten past a million.
+fn format_estimate(terabytes: f64) -> String {
+    if terabytes < 1e6 {
+        format!("{terabytes:.0}")
+    } else {
+        format!("{terabytes:.1e}")
+    }
 }
 
 /// Parses a probability: a finite number in [0, 1].
@@ -103,9 +125,15 @@ pub struct OutputArgs {
 
 /// Runs a binary's main: parses flags with a one-line error on bad input,
 /// runs `body`, and maps its error to a one-line message and exit code 1.
+///
+/// SIGXFSZ is caught first: by default it kills a process that writes past
+/// `ulimit -f`, leaving no message; caught, the write fails with EFBIG
+/// ("File too large") and the run ends with a one-line error like any other
+/// write failure.
 pub fn main_with<A: clap::Parser, E: std::fmt::Display>(
     body: impl FnOnce(A) -> Result<(), E>,
 ) -> std::process::ExitCode {
+    catch_file_size_signal();
     let args = match A::try_parse() {
         Ok(args) => args,
         Err(e) => {
@@ -119,12 +147,7 @@ pub fn main_with<A: clap::Parser, E: std::fmt::Display>(
                 let _ = e.print();
                 return std::process::ExitCode::SUCCESS;
             }
-            let rendered = e.render().to_string();
-            let first = rendered
-                .lines()
-                .next()
-                .unwrap_or("error: invalid arguments");
-            eprintln!("{first}");
+            eprintln!("{}", one_line(&e.render().to_string()));
             return std::process::ExitCode::from(2);
         }
     };
@@ -136,6 +159,36 @@ pub fn main_with<A: clap::Parser, E: std::fmt::Display>(
         }
     }
 }
+
+/// The first line of a clap error, with the possible values of the flag
+/// when clap lists them on a line of their own.
+fn one_line(rendered: &str) -> String {
+    let mut lines = rendered.lines();
+    let mut line = lines
+        .next()
+        .unwrap_or("error: invalid arguments")
+        .to_string();
+    if let Some(values) = lines
+        .map(str::trim)
+        .find(|l| l.starts_with("[possible values:"))
+    {
+        line.push(' ');
+        line.push_str(values);
+    }
+    line
+}
+
+#[cfg(unix)]
+fn catch_file_size_signal() {
+    use std::sync::atomic::AtomicBool;
+    static EXCEEDED: AtomicBool = AtomicBool::new(false);
+    // Without a handler the signal ends the process silently; a failed
+    // registration leaves that default, so there is nothing better to do.
+    let _ = signal_hook::flag::register(signal_hook::consts::SIGXFSZ, &EXCEEDED);
+}
+
+#[cfg(not(unix))]
+fn catch_file_size_signal() {}
 
 /// Where the ledger steps read and mirror.
 #[derive(Debug, Clone, clap::Args)]

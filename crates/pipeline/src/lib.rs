@@ -15,7 +15,7 @@ mod step4;
 
 pub use novawireless_anomalies::AnomalyParams;
 pub use novawireless_billing::BillingCounts;
-pub use run_all::{run_all, RunAllReport, Shard};
+pub use run_all::{run_all, RunAllOptions, RunAllReport, Shard, CLEAN_LEDGER_FILE};
 pub use step1::{
     generate_customers, GenerateOptions, Step1Buffers, Step1Counts, Step1Report, Step1Writer,
     STEP1_FILES,
@@ -23,7 +23,7 @@ pub use step1::{
 pub use step2::{build_master_account_ledger, FlagCounts, LEDGER_FILE, LEDGER_RECEIPT};
 pub use step3::{
     inject_imei_anomalies, AnomalySummary, ANOMALY_LEDGER_FILE, ANOMALY_RECEIPT, EXAMPLES_FILE,
-    SWAP_BLOCK,
+    MANIFEST_FILE, SWAP_BLOCK,
 };
 pub use step4::{fix_ledger_contract_proxy, BACKUP_FILE};
 

@@ -11,16 +11,16 @@ use crate::step1::{write_step1_receipt, Step1Buffers, Step1Counts, Step1Writer};
 use crate::step2::{write_ledger_receipt, FlagCounts, LEDGER_FILE, LEDGER_RECEIPT};
 use crate::step3::{
     chunk_inject, chunk_pools, write_anomaly_receipt, AnomalySummary, ANOMALY_LEDGER_FILE,
-    ANOMALY_RECEIPT, EXAMPLES_FILE,
+    ANOMALY_RECEIPT, EXAMPLES_FILE, MANIFEST_FILE,
 };
 use crate::{load_baseline, GenerateOptions, PipelineError};
 use novawireless_accounts::{AccountGenerator, CustomerRange};
-use novawireless_anomalies::is_example;
+use novawireless_anomalies::{is_example, recompute_flags};
 use novawireless_anomalies::{AnomalyCounts, AnomalyParams, MissingPools};
 use novawireless_billing::BillingCounts;
 use novawireless_io::{tables, LedgerSchema, OutputSet};
 use novawireless_ledger::join;
-use novawireless_model::LedgerRow;
+use novawireless_model::{Defect, LedgerRow};
 use rayon::prelude::*;
 use std::path::Path;
 
@@ -107,21 +107,41 @@ struct ChunkOutput {
     anomalies: Vec<u8>,
     examples: Vec<u8>,
     example_rows: u64,
+    defects: Vec<Defect>,
+    manifest: Vec<u8>,
+    clean: Vec<u8>,
     flags: FlagCounts,
     final_flags: FlagCounts,
     anomaly_counts: AnomalyCounts,
     billing: BillingCounts,
 }
 
+/// The ledger of the same population with no defect injected.
+pub const CLEAN_LEDGER_FILE: &str = "master_account_ledger__clean.csv";
+
+/// Everything `run_all` needs besides the output folders.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunAllOptions {
+    /// Step 1.
+    pub generate: GenerateOptions,
+    /// Step 3.
+    pub anomalies: AnomalyParams,
+    /// Only this shard of the customers.
+    pub shard: Option<Shard>,
+    /// Also write the clean twin, [`CLEAN_LEDGER_FILE`].
+    pub clean_twin: bool,
+}
+
 /// Runs the four steps into `out_dir` for all customers, or for one shard,
 /// mirroring the ledger files to `mirror_dir`.
 pub fn run_all(
-    generate: &GenerateOptions,
-    anomalies: &AnomalyParams,
-    shard: Option<Shard>,
+    options: &RunAllOptions,
     out_dir: &Path,
     mirror_dir: Option<&Path>,
 ) -> Result<RunAllReport, PipelineError> {
+    let generate = &options.generate;
+    let anomalies = &options.anomalies;
+    let shard = options.shard;
     let baseline = load_baseline(generate.config.as_deref())?;
     let generator = AccountGenerator::new(
         &baseline,
@@ -179,7 +199,29 @@ pub fn run_all(
         drop(chunk);
         o.flags = FlagCounts::default();
         o.flags.add(&rows);
-        o.anomaly_counts = chunk_inject(&mut rows, anomalies, pools)?;
+        o.clean.clear();
+        if options.clean_twin {
+            // The same rows with the generation-time mismatch undone and no
+            // step-3 defect: what the final ledger is once the manifest is undone.
+            let mut clean = rows.clone();
+            for r in &mut clean {
+                if let Some(u) = r.usage.as_mut().filter(|u| u.imei_line_mismatch_flag) {
+                    u.usage_imei = Some(r.line.current_imei);
+                    u.imei_line_mismatch_flag = false;
+                }
+                recompute_flags(r);
+            }
+            novawireless_billing::apply(&mut clean).map_err(internal)?;
+            for r in &clean {
+                tables::ledger_row(&mut o.clean, r, final_schema);
+            }
+        }
+        o.defects.clear();
+        o.anomaly_counts = chunk_inject(&mut rows, anomalies, pools, &mut o.defects)?;
+        o.manifest.clear();
+        for d in &o.defects {
+            tables::manifest_row(&mut o.manifest, d);
+        }
         o.anomalies.clear();
         o.examples.clear();
         o.example_rows = 0;
@@ -205,6 +247,12 @@ pub fn run_all(
     let mut ledger = out.table(&[LEDGER_FILE], &final_schema.columns())?;
     let mut anomaly_ledger = out.table(&[ANOMALY_LEDGER_FILE], &anomaly_schema.columns())?;
     let mut examples = out.table(&[EXAMPLES_FILE], tables::EXAMPLE_COLUMNS)?;
+    let mut manifest = out.table(&[MANIFEST_FILE], tables::MANIFEST_COLUMNS)?;
+    let mut clean = if options.clean_twin {
+        Some(out.table(&[CLEAN_LEDGER_FILE], &final_schema.columns())?)
+    } else {
+        None
+    };
     let mut flag_counts = FlagCounts::default();
     let mut final_counts = FlagCounts::default();
     let mut anomaly_counts = AnomalyCounts::default();
@@ -215,6 +263,10 @@ pub fn run_all(
         ledger.append(&o.ledger, rows)?;
         anomaly_ledger.append(&o.anomalies, rows)?;
         examples.append(&o.examples, o.example_rows)?;
+        manifest.append(&o.manifest, o.defects.len() as u64)?;
+        if let Some(clean) = clean.as_mut() {
+            clean.append(&o.clean, rows)?;
+        }
         flag_counts += o.flags;
         final_counts += o.final_flags;
         anomaly_counts += o.anomaly_counts;
@@ -227,6 +279,10 @@ pub fn run_all(
     out.finish(ledger)?;
     out.finish(anomaly_ledger)?;
     out.finish(examples)?;
+    let manifest_rows = out.finish(manifest)?;
+    if let Some(clean) = clean {
+        out.finish(clean)?;
+    }
     let records = out.records().to_vec();
     let pick = |names: &[&str]| -> Vec<_> {
         records
@@ -250,14 +306,20 @@ pub fn run_all(
         Some(final_counts),
         &pick(&[LEDGER_FILE]),
     )?;
-    let summary = AnomalySummary::new(&anomaly_counts, example_rows);
+    let summary = AnomalySummary::new(&anomaly_counts, example_rows, manifest_rows);
     write_anomaly_receipt(
         &mut out,
         anomalies,
         true,
         out_dir,
         summary,
-        &pick(&[ANOMALY_LEDGER_FILE, EXAMPLES_FILE, LEDGER_FILE]),
+        &pick(&[
+            ANOMALY_LEDGER_FILE,
+            EXAMPLES_FILE,
+            MANIFEST_FILE,
+            LEDGER_FILE,
+            CLEAN_LEDGER_FILE,
+        ]),
     )?;
     let files = out.commit()?;
     if let Some(mirror_dir) = mirror_dir {
@@ -268,6 +330,7 @@ pub fn run_all(
                 LEDGER_RECEIPT,
                 ANOMALY_LEDGER_FILE,
                 EXAMPLES_FILE,
+                MANIFEST_FILE,
                 ANOMALY_RECEIPT,
             ],
             mirror_dir,

@@ -3,12 +3,12 @@
 use crate::step2::{write_ledger, LEDGER_FILE};
 use crate::{PipelineError, TOOL};
 use novawireless_anomalies::{
-    inject, is_example, missing_pools, AnomalyCounts, AnomalyParams, MissingPools,
+    inject, is_example, missing_pools, AnomalyCounts, AnomalyParams, InjectedDefect, MissingPools,
 };
 use novawireless_io::read::{ledger_reader, RowReader};
 use novawireless_io::tables::{LEDGER_ANOMALY, LEDGER_BILLING};
 use novawireless_io::{tables, FileRecord, LedgerSchema, OutputSet, TableWriter};
-use novawireless_model::{CustomerId, LedgerRow, LineId};
+use novawireless_model::{CustomerId, Defect, DefectType, LedgerRow, LineId};
 use serde::Serialize;
 use std::path::Path;
 
@@ -16,6 +16,8 @@ use std::path::Path;
 pub const ANOMALY_LEDGER_FILE: &str = "master_account_ledger__anomalies.csv";
 /// Rows with a label or a friction flag.
 pub const EXAMPLES_FILE: &str = "imei_anomaly_examples.csv";
+/// One row per injected defect (stages 1 and 3), with clean and injected values.
+pub const MANIFEST_FILE: &str = "anomaly_manifest.csv";
 /// Step 3's receipt.
 pub const ANOMALY_RECEIPT: &str = "imei_anomaly_injection_receipt.json";
 /// Cross-customer swap partners come from blocks of this many consecutive
@@ -59,15 +61,57 @@ pub(crate) fn chunk_inject(
     rows: &mut [LedgerRow],
     params: &AnomalyParams,
     pools: MissingPools,
+    defects: &mut Vec<Defect>,
 ) -> Result<AnomalyCounts, PipelineError> {
     let mut counts = AnomalyCounts::default();
     for_each_block(rows, |block| -> Result<(), PipelineError> {
-        counts += inject(block, params, pools)
-            .map_err(|e| PipelineError::Input(e.to_string()))?
-            .counts;
+        let injection =
+            inject(block, params, pools).map_err(|e| PipelineError::Input(e.to_string()))?;
+        counts += injection.counts;
+        manifest(block, &injection.defects, defects);
         Ok(())
     })?;
     Ok(counts)
+}
+
+/// Appends the manifest rows of a block after step 3, in line order: the
+/// generation-time mismatch (stage 1) of a line, then its step-3 defect.
+///
+/// A stage-1 row's injected value is the usage IMEI before step 3; its
+/// donor is the customer's line whose current IMEI that is.
+pub(crate) fn manifest(block: &[LedgerRow], injected: &[InjectedDefect], out: &mut Vec<Defect>) {
+    let mut step3 = injected.iter().peekable();
+    for (i, row) in block.iter().enumerate() {
+        let here = step3.next_if(|d| d.row == i);
+        let usage = row.usage.as_ref();
+        if usage.is_some_and(|u| u.imei_line_mismatch_flag) {
+            let before_step3 = here.map_or(row.usage_imei(), |d| d.clean_usage_imei);
+            let customer = row.line.customer_id;
+            let donor = block
+                .iter()
+                .filter(|r| r.line.customer_id == customer && r.line.line_id != row.line.line_id)
+                .find(|r| Some(r.line.current_imei) == before_step3)
+                .map(|r| r.line.line_id);
+            out.push(Defect {
+                defect_type: DefectType::GenerationUsageMismatch,
+                customer_id: customer,
+                line_id: row.line.line_id,
+                partner_line_id: donor,
+                clean_value: Some(row.line.current_imei),
+                injected_value: before_step3,
+            });
+        }
+        if let Some(d) = here {
+            out.push(Defect {
+                defect_type: d.label.into(),
+                customer_id: d.customer_id,
+                line_id: d.line_id,
+                partner_line_id: d.partner_line_id,
+                clean_value: d.clean_usage_imei,
+                injected_value: d.injected_usage_imei,
+            });
+        }
+    }
 }
 
 /// The writers of step 3's two tables.
@@ -143,10 +187,12 @@ pub struct AnomalySummary {
     pub missing_usage_imei_ghost_line: u64,
     /// Rows in `imei_anomaly_examples.csv`.
     pub example_rows: u64,
+    /// Rows in `anomaly_manifest.csv` (stage-1 and stage-3 defects).
+    pub manifest_rows: u64,
 }
 
 impl AnomalySummary {
-    pub(crate) fn new(c: &AnomalyCounts, example_rows: u64) -> Self {
+    pub(crate) fn new(c: &AnomalyCounts, example_rows: u64, manifest_rows: u64) -> Self {
         AnomalySummary {
             rows: c.rows,
             swap_eligible: c.swap_eligible,
@@ -158,6 +204,7 @@ impl AnomalySummary {
             missing_usage_imei_capture_failure: c.capture_failures,
             missing_usage_imei_ghost_line: c.ghost_lines,
             example_rows,
+            manifest_rows,
         }
     }
 }
@@ -353,19 +400,29 @@ fn inject_in_groups(
         &[ANOMALY_LEDGER_FILE]
     };
     let mut writers = AnomalyWriters::start(&mut out, names, billing)?;
+    let mut manifest = out.table(&[MANIFEST_FILE], tables::MANIFEST_COLUMNS)?;
     let mut counts = AnomalyCounts::default();
+    let mut defects = Vec::new();
     while ledger.next_group(&mut rows, &mut lines)? {
-        counts += chunk_inject(&mut rows, params, pools)?;
+        defects.clear();
+        counts += chunk_inject(&mut rows, params, pools, &mut defects)?;
         writers.write(&rows)?;
+        manifest.rows(&defects, tables::manifest_row)?;
     }
     let examples = writers.examples.row_count();
     writers.finish(&mut out)?;
-    let summary = AnomalySummary::new(&counts, examples);
+    let manifest_rows = out.finish(manifest)?;
+    let summary = AnomalySummary::new(&counts, examples, manifest_rows);
     let files = out.records().to_vec();
     write_anomaly_receipt(&mut out, params, overwrite_base, in_dir, summary, &files)?;
     out.commit()?;
     if let Some(mirror_dir) = mirror_dir {
-        let mut names = vec![ANOMALY_LEDGER_FILE, EXAMPLES_FILE, ANOMALY_RECEIPT];
+        let mut names = vec![
+            ANOMALY_LEDGER_FILE,
+            EXAMPLES_FILE,
+            MANIFEST_FILE,
+            ANOMALY_RECEIPT,
+        ];
         if overwrite_base {
             names.push(LEDGER_FILE);
         }

@@ -10,6 +10,18 @@ use std::str::FromStr;
 /// The embedded default baseline, in the same JSON form `--config` accepts.
 pub const EMBEDDED_BASELINE: &str = include_str!("baseline.json");
 
+/// Largest tenure a config may allow, in months (a century): tenures are
+/// whole months, and the churn calibration visits every month of the range.
+const MAX_TENURE_MONTHS: f64 = 1200.0;
+
+/// Largest monthly charge a config may allow, in dollars: money is printed
+/// from whole cents, which must fit in 64 bits with room to spare.
+const MAX_MONTHLY_CHARGES: f64 = 1e6;
+
+/// Largest magnitude of a model coefficient or spread. The logit saturates
+/// long before it; the bound keeps sums of terms finite (no inf − inf = NaN).
+const MAX_COEFFICIENT: f64 = 1e6;
+
 /// Why a distribution set was refused. Every message names the field.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -413,10 +425,35 @@ impl Validator<'_> {
         default: Option<f64>,
     ) -> Result<f64, ConfigError> {
         match value.or(default) {
-            Some(v) if v.is_finite() => Ok(v),
-            Some(v) => Err(self.invalid(field, format!("{v} is not a finite number"))),
+            Some(v) => self.bounded(field, v),
             None => Err(self.invalid(field, "missing")),
         }
+    }
+
+    fn bounded(&self, field: &str, v: f64) -> Result<f64, ConfigError> {
+        if v.is_finite() && v.abs() <= MAX_COEFFICIENT {
+            Ok(v)
+        } else {
+            Err(self.invalid(
+                field,
+                format!(
+                    "{v} is not a finite number in [-{MAX_COEFFICIENT:e}, {MAX_COEFFICIENT:e}]"
+                ),
+            ))
+        }
+    }
+
+    /// Weights must also have a finite sum, or normalising them divides
+    /// every weight by infinity.
+    fn finite_sum(&self, field: &str, weights: &[f64]) -> Result<(), ConfigError> {
+        let total: f64 = weights.iter().sum();
+        if weights.iter().all(|w| w.is_finite()) && !total.is_finite() {
+            return Err(self.invalid(
+                field,
+                format!("the weights sum to {total}: they must have a finite sum"),
+            ));
+        }
+        Ok(())
     }
 
     fn spread(
@@ -452,13 +489,7 @@ impl Validator<'_> {
                     ),
                 )
             })?;
-            if !value.is_finite() {
-                return Err(self.invalid(
-                    &format!("{field}.{key}"),
-                    format!("{value} is not a finite number"),
-                ));
-            }
-            effects[position] = value;
+            effects[position] = self.bounded(&format!("{field}.{key}"), value)?;
         }
         Ok(effects)
     }
@@ -481,6 +512,7 @@ impl Validator<'_> {
             })?;
             weights[position] = weight;
         }
+        self.finite_sum(field, &weights)?;
         Categorical::new(T::VALUES.to_vec(), &weights)
             .map_err(|message| self.invalid(field, message))
     }
@@ -495,17 +527,29 @@ impl Validator<'_> {
         let mut bins = Vec::with_capacity(raw.bins.len());
         for (i, bin) in raw.bins.iter().enumerate() {
             match bin.as_slice() {
-                [low, high] if low.is_finite() && high.is_finite() && low <= high => {
-                    bins.push((*low, *high))
-                }
+                // A finite width too: a value is drawn as low + width · u.
+                [low, high] if low <= high && (high - low).is_finite() => bins.push((*low, *high)),
                 _ => {
                     return Err(self.invalid(
                         &format!("{field}.bins[{i}]"),
-                        format!("{bin:?} is not [low, high] with low <= high"),
+                        format!("{bin:?} is not [low, high] with low <= high (and finite)"),
                     ))
                 }
             }
         }
+        let (floor, ceiling) = match field {
+            "tenure_months" => (0.0, MAX_TENURE_MONTHS),
+            _ => (0.0, MAX_MONTHLY_CHARGES),
+        };
+        for (name, value) in [("min", raw.min), ("max", raw.max)] {
+            if !(floor..=ceiling).contains(&value) {
+                return Err(self.invalid(
+                    &format!("{field}.{name}"),
+                    format!("{value} is outside [{floor}, {ceiling}]"),
+                ));
+            }
+        }
+        self.finite_sum(field, &raw.probs)?;
         BinnedUniform::new(raw.min, raw.max, bins, &raw.probs)
             .map_err(|message| self.invalid(field, message))
     }
