@@ -18,8 +18,13 @@ struct Args {
 fn main() -> std::process::ExitCode {
     main_with(|args: Args| -> Result<(), PipelineError> {
         let started = Instant::now();
-        let report =
-            generate_customers(&GenerateOptions::from(&args.generate), &args.output.out_dir)?;
+        let report = generate_customers(
+            &GenerateOptions {
+                progress: !args.output.quiet,
+                ..GenerateOptions::from(&args.generate)
+            },
+            &args.output.out_dir,
+        )?;
         for file in &report.files {
             println!(
                 "wrote {}/{} ({} bytes)",

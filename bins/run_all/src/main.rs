@@ -53,7 +53,10 @@ fn main() -> std::process::ExitCode {
         let mirror = (!args.no_params_mirror).then_some(args.params_dir.as_path());
         let out_dir = &args.output.out_dir;
         let options = RunAllOptions {
-            generate: GenerateOptions::from(&args.generate),
+            generate: GenerateOptions {
+                progress: !args.output.quiet,
+                ..GenerateOptions::from(&args.generate)
+            },
             anomalies: params,
             shard: args.shard,
             clean_twin: args.clean_twin,

@@ -257,7 +257,15 @@ fn config_file_not_utf8() {
 
 #[test]
 fn config_json_that_is_not_an_object() {
-    refused_config(Some("[1, 2, 3]"), &["expected struct"]);
+    refused_config(Some("[1, 2, 3]"), &["expected a JSON object"]);
+}
+
+/// serde reads a struct from an array of its fields too; a config must be
+/// an object.
+#[test]
+fn config_json_array_of_every_field() {
+    let nulls = vec!["null"; 15].join(", ");
+    refused_config(Some(&format!("[{nulls}]")), &["expected a JSON object"]);
 }
 
 #[test]

@@ -159,6 +159,37 @@ impl AccountGenerator {
             .sum()
     }
 
+    /// Iterates over the customers of `range` in chunks of at most
+    /// `chunk_customers`, in memory: the way to stream a large population
+    /// through a callback or an iterator chain without touching files.
+    ///
+    /// ```
+    /// use novawireless_accounts::{AccountGenerator, CustomerRange, GraphParams};
+    /// use novawireless_sampler::Baseline;
+    ///
+    /// let generator = AccountGenerator::new(&Baseline::embedded(), GraphParams::default(), 7, 5_000);
+    /// let mut lines = 0;
+    /// for chunk in generator.chunks(CustomerRange::new(1_000, 5_000), 1_024) {
+    ///     assert!(chunk.customers.len() <= 1_024);
+    ///     lines += chunk.lines.len();
+    /// }
+    /// let whole = generator.generate(CustomerRange::new(0, 5_000), 0);
+    /// let first_line = whole.customers[..1_000].iter().map(|c| c.total_lines() as usize).sum::<usize>();
+    /// assert_eq!(lines, whole.lines.len() - first_line);
+    /// ```
+    pub fn chunks(
+        &self,
+        range: CustomerRange,
+        chunk_customers: u64,
+    ) -> impl Iterator<Item = AccountChunk> + '_ {
+        let mut next_line = self.lines_before(range.start);
+        range.chunks(chunk_customers).map(move |r| {
+            let chunk = self.generate(r, next_line);
+            next_line += chunk.lines.len() as u64;
+            chunk
+        })
+    }
+
     /// Generates the customers of `range`, whose first line has the global
     /// 0-based index `first_line` (see [`Self::lines_before`]).
     pub fn generate(&self, range: CustomerRange, first_line: u64) -> AccountChunk {

@@ -66,12 +66,48 @@ pub struct OutputSet {
 }
 
 impl OutputSet {
+    /// Checks, leaving nothing behind, that `dir` is a folder that accepts
+    /// new files, or that it can be created: no part of its path is a file.
+    /// A step calls it for every folder it will write (the params mirror
+    /// too) before any work, so that a bad folder is refused before anything
+    /// changes.
+    pub fn check_folder(dir: &Path) -> Result<(), OutputError> {
+        if dir.as_os_str().is_empty() {
+            return Err(OutputError::new(dir, "the folder name is empty"));
+        }
+        let missing = match fs::metadata(dir) {
+            Ok(m) if m.is_dir() => return probe(dir),
+            Ok(_) => return Err(OutputError::new(dir, "is not a folder")),
+            Err(e) => e,
+        };
+        // The nearest ancestor that exists must be a folder ("" is the
+        // working folder).
+        for ancestor in dir.ancestors().skip(1) {
+            if ancestor.as_os_str().is_empty() {
+                break;
+            }
+            match fs::metadata(ancestor) {
+                Ok(m) if m.is_dir() => break,
+                Ok(_) => {
+                    return Err(OutputError::new(
+                        dir,
+                        format!("cannot create the folder: {} is a file", ancestor.display()),
+                    ))
+                }
+                Err(_) => {}
+            }
+        }
+        if missing.kind() == std::io::ErrorKind::NotFound {
+            Ok(())
+        } else {
+            Err(OutputError::new(dir, missing))
+        }
+    }
+
     /// Opens (creating if needed) the output folder, checks that it can be
     /// written, and removes temporary files left by an interrupted run.
     pub fn create(dir: &Path) -> Result<Self, OutputError> {
-        if dir.exists() && !dir.is_dir() {
-            return Err(OutputError::new(dir, "is not a folder"));
-        }
+        Self::check_folder(dir)?;
         fs::create_dir_all(dir)
             .map_err(|e| OutputError::new(dir, format!("cannot create the output folder: {e}")))?;
         let entries = fs::read_dir(dir).map_err(|e| OutputError::new(dir, e))?;
@@ -83,11 +119,7 @@ impl OutputSet {
         }
         // A read-only folder is refused here, by name, rather than through
         // the first table's temporary file.
-        let probe = dir.join(format!(".write-check{TEMP_SUFFIX}"));
-        File::create(&probe).map_err(|e| {
-            OutputError::new(dir, format!("cannot write in the output folder: {e}"))
-        })?;
-        let _ = fs::remove_file(&probe);
+        probe(dir)?;
         Ok(OutputSet {
             dir: dir.to_path_buf(),
             pending: Vec::new(),
@@ -240,6 +272,16 @@ impl Drop for OutputSet {
     }
 }
 
+/// Creates and removes a file in `dir`: whether the folder accepts new files
+/// (permissions, a read-only mount, an immutable folder, even for root).
+fn probe(dir: &Path) -> Result<(), OutputError> {
+    let probe = dir.join(format!(".write-check{TEMP_SUFFIX}"));
+    File::create(&probe)
+        .map_err(|e| OutputError::new(dir, format!("cannot write in the folder: {e}")))?;
+    let _ = fs::remove_file(&probe);
+    Ok(())
+}
+
 struct StagedFile {
     name: String,
     target: PathBuf,
@@ -321,19 +363,33 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Copies finished files into another folder, atomically per file (used for
-/// the params mirror).
+/// Copies finished files into another folder (used for the params mirror):
+/// every copy is made under a temporary name first, and only when all are
+/// complete are they renamed into place, so a failure (a full disk, say)
+/// leaves the folder's earlier files as they were and no temporary behind.
 pub fn mirror(from: &Path, names: &[&str], to: &Path) -> Result<(), OutputError> {
+    OutputSet::check_folder(to)?;
     fs::create_dir_all(to)
         .map_err(|e| OutputError::new(to, format!("cannot create the folder: {e}")))?;
-    for name in names {
-        let source = from.join(name);
-        let target = to.join(name);
-        let temp = to.join(format!(".{name}{TEMP_SUFFIX}"));
-        if let Err(e) = fs::copy(&source, &temp).and_then(|_| fs::rename(&temp, &target)) {
-            // A partial copy (a full disk, say) must not stay behind.
-            let _ = fs::remove_file(&temp);
-            return Err(OutputError::write(&target, e));
+    let staged: Vec<(PathBuf, PathBuf)> = names
+        .iter()
+        .map(|name| (to.join(format!(".{name}{TEMP_SUFFIX}")), to.join(name)))
+        .collect();
+    let remove_all = |staged: &[(PathBuf, PathBuf)]| {
+        for (temp, _) in staged {
+            let _ = fs::remove_file(temp);
+        }
+    };
+    for (name, (temp, target)) in names.iter().zip(&staged) {
+        if let Err(e) = fs::copy(from.join(name), temp) {
+            remove_all(&staged);
+            return Err(OutputError::write(target, e));
+        }
+    }
+    for (i, (temp, target)) in staged.iter().enumerate() {
+        if let Err(e) = fs::rename(temp, target) {
+            remove_all(&staged[i..]);
+            return Err(OutputError::write(target, e));
         }
     }
     Ok(())
@@ -383,6 +439,78 @@ mod tests {
         fs::write(&stray, "partial").unwrap();
         let _set = OutputSet::create(dir.path()).unwrap();
         assert!(!stray.exists());
+    }
+
+    #[test]
+    fn check_folder_refuses_files_in_the_path_and_creates_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("f");
+        fs::write(&file, "").unwrap();
+        let err = OutputSet::check_folder(&file.join("a/b")).unwrap_err();
+        assert!(err.to_string().contains("f is a file"), "{err}");
+        let err = OutputSet::check_folder(&file).unwrap_err();
+        assert!(err.to_string().contains("is not a folder"), "{err}");
+        assert!(OutputSet::check_folder(Path::new("")).is_err());
+        OutputSet::check_folder(&dir.path().join("new/nested")).unwrap();
+        OutputSet::check_folder(dir.path()).unwrap();
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_failed_commit_leaves_no_temporary_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut set = OutputSet::create(dir.path()).unwrap();
+        set.bytes("a.txt", b"a").unwrap();
+        set.bytes("b.txt", b"b").unwrap();
+        // A folder where b.txt goes: the second rename fails.
+        fs::create_dir(dir.path().join("b.txt")).unwrap();
+        fs::write(dir.path().join("b.txt/x"), "").unwrap();
+        assert!(set.commit().is_err());
+        let mut names: Vec<String> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["a.txt", "b.txt"]);
+    }
+
+    #[test]
+    fn a_failed_mirror_changes_nothing_and_leaves_no_temporary() {
+        let from = tempfile::tempdir().unwrap();
+        let to = tempfile::tempdir().unwrap();
+        fs::write(from.path().join("a.csv"), "new a").unwrap();
+        fs::write(to.path().join("a.csv"), "old a").unwrap();
+        // b.csv is missing from the source: the second copy fails.
+        assert!(mirror(from.path(), &["a.csv", "b.csv"], to.path()).is_err());
+        let names: Vec<String> = fs::read_dir(to.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["a.csv"]);
+        assert_eq!(
+            fs::read_to_string(to.path().join("a.csv")).unwrap(),
+            "old a"
+        );
+
+        fs::write(from.path().join("b.csv"), "new b").unwrap();
+        mirror(from.path(), &["a.csv", "b.csv"], to.path()).unwrap();
+        assert_eq!(
+            fs::read_to_string(to.path().join("a.csv")).unwrap(),
+            "new a"
+        );
+        assert_eq!(
+            fs::read_to_string(to.path().join("b.csv")).unwrap(),
+            "new b"
+        );
+    }
+
+    #[test]
+    fn write_errors_name_the_target_not_the_temporary() {
+        let err = OutputError::write(Path::new("out/a.csv"), "No space left on device");
+        assert_eq!(
+            err.to_string(),
+            "out/a.csv: cannot write: No space left on device"
+        );
     }
 
     #[test]

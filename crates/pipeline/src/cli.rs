@@ -112,15 +112,26 @@ pub fn parse_chunk_customers(s: &str) -> Result<u64, String> {
     }
 }
 
+/// Parses a folder the step will write (`--out_dir`): refused before any
+/// work when part of its path is a file or it does not accept new files.
+pub fn parse_out_dir(s: &str) -> Result<PathBuf, String> {
+    let dir = PathBuf::from(s);
+    novawireless_io::OutputSet::check_folder(&dir).map_err(|e| e.to_string())?;
+    Ok(dir)
+}
+
 /// Flags every step has.
 #[derive(Debug, Clone, clap::Args)]
 pub struct OutputArgs {
     /// Folder the outputs are written to.
-    #[arg(long = "out_dir", visible_alias = "out-dir", default_value = "output")]
+    #[arg(long = "out_dir", visible_alias = "out-dir", default_value = "output", value_parser = parse_out_dir)]
     pub out_dir: PathBuf,
     /// Output format.
     #[arg(long = "format", value_enum, default_value = "csv")]
     pub format: Format,
+    /// No progress bars (they appear only on a terminal, on stderr).
+    #[arg(long = "quiet", short = 'q')]
+    pub quiet: bool,
 }
 
 /// Runs a binary's main: parses flags with a one-line error on bad input,

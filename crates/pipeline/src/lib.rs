@@ -7,6 +7,7 @@
 
 pub mod cli;
 pub mod parallel;
+pub mod progress;
 mod run_all;
 mod step1;
 mod step2;

@@ -7,6 +7,7 @@
 //! memory.
 
 use crate::parallel::{plan, process_in_order, Chunk, Recycler, BLOCK_CUSTOMERS};
+use crate::progress::Progress;
 use crate::step1::{write_step1_receipt, Step1Buffers, Step1Counts, Step1Writer};
 use crate::step2::{write_ledger_receipt, FlagCounts, LEDGER_FILE, LEDGER_RECEIPT};
 use crate::step3::{
@@ -165,10 +166,16 @@ pub fn run_all(
     // Pass 1: the pools of step 3's missing-IMEI draws, over the whole
     // population (a shard needs them too).
     let all_chunks = plan(&generator, population, generate.chunk_customers);
+    let counted = Progress::new("pools", generate.n_customers, generate.progress);
     let pools = all_chunks
         .par_iter()
-        .map(|c| chunk_pools(&mut joined(*c)?, anomalies))
+        .map(|c| {
+            let pools = chunk_pools(&mut joined(*c)?, anomalies);
+            counted.tick(c.range.len());
+            pools
+        })
         .try_reduce(MissingPools::default, |a, b| Ok(a + b))?;
+    counted.finish();
 
     // Pass 2: every table of this range.
     let chunks = if range == population {
@@ -257,7 +264,9 @@ pub fn run_all(
     let mut final_counts = FlagCounts::default();
     let mut anomaly_counts = AnomalyCounts::default();
     let mut billing = BillingCounts::default();
+    let mut progress = Progress::new("tables", range.len(), generate.progress);
     process_in_order(&chunks, process, |mut o| {
+        progress.add(o.step1.counts.customers);
         step1.append(&o.step1)?;
         let rows = o.flags.rows;
         ledger.append(&o.ledger, rows)?;
@@ -274,6 +283,7 @@ pub fn run_all(
         recycler.give(o);
         Ok(())
     })?;
+    progress.finish();
     let step1_counts = step1.finish(&mut out)?;
     let example_rows = examples.row_count();
     out.finish(ledger)?;

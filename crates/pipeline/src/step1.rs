@@ -1,6 +1,7 @@
 //! Step 1: `generate_customers`.
 
 use crate::parallel::{plan, process_in_order, Recycler};
+use crate::progress::Progress;
 use crate::{load_baseline, PipelineError, TOOL};
 use novawireless_accounts::{AccountChunk, AccountGenerator, CustomerRange, GraphParams};
 use novawireless_io::{tables, FileRecord, OutputError, OutputSet, TableWriter};
@@ -32,6 +33,8 @@ pub struct GenerateOptions {
     /// Customers per chunk of work, a multiple of 1,024; the output does not
     /// depend on it.
     pub chunk_customers: u64,
+    /// Show progress bars on stderr (when it is a terminal).
+    pub progress: bool,
 }
 
 impl From<&crate::cli::GenerateArgs> for GenerateOptions {
@@ -47,6 +50,7 @@ impl From<&crate::cli::GenerateArgs> for GenerateOptions {
             },
             config: a.config.clone(),
             chunk_customers: a.chunk_customers,
+            progress: false,
         }
     }
 }
@@ -231,6 +235,7 @@ pub fn generate_customers(
         options.chunk_customers,
     );
     let recycler = Recycler::<Step1Buffers>::default();
+    let mut progress = Progress::new("customers", options.n_customers, options.progress);
     process_in_order(
         &chunks,
         |c| {
@@ -240,10 +245,12 @@ pub fn generate_customers(
         },
         |buffers| {
             writer.append(&buffers)?;
+            progress.add(buffers.counts.customers);
             recycler.give(buffers);
             Ok(())
         },
     )?;
+    progress.finish();
     let counts = writer.finish(&mut out)?;
     let files = out.records().to_vec();
     write_step1_receipt(

@@ -248,6 +248,13 @@ impl Baseline {
         } else {
             value
         };
+        // serde would also take a struct from an array of its fields.
+        if !payload.is_object() {
+            return Err(ConfigError::Json {
+                origin: origin.to_string(),
+                message: "expected a JSON object with the fields of the baseline".into(),
+            });
+        }
         let raw: RawBaseline = serde_json::from_value(payload).map_err(json_err)?;
         let defaults = if origin == "embedded baseline" {
             None

@@ -1,0 +1,328 @@
+//! A data profile of an output folder of `run_all`, for researchers who look
+//! at distributions before they trust the data.
+//!
+//! [`write_profile`] reads the CSV files of a finished run and writes two
+//! files beside them, atomically (both or neither):
+//!
+//! - `customers_v1_profile.csv` — one row per column of `customers.csv`:
+//!   type (`integer`, `float`, `text`), count, missing, distinct, and for a
+//!   numeric column min, max, mean, sample standard deviation (n − 1) and
+//!   the 5/25/50/75/95th percentiles (linear interpolation between closest
+//!   ranks, the numpy and pandas default), plus the five most frequent values
+//!   of every column with at most 50 distinct values. See [`ColumnProfile`].
+//! - `report.html` — one self-contained page (inline CSS and hand-written
+//!   SVG; no script, no font or URL from the network) with the row counts of
+//!   every table, histograms of tenure, charges, churn risk, trust and
+//!   patience, mean churn risk by tenure segment, payment method and
+//!   internet service, lines per account, EIP terms, device makes and the
+//!   injected anomalies by label ([`CHART_TITLES`]).
+//!
+//! Only `customers.csv` is required; every other table is optional and its
+//! charts say so when it is absent. Files are streamed row by row with
+//! columns looked up by header name, in bounded memory: exact value counts
+//! while a column has at most [`COUNTED_LIMIT`] distinct values, else the
+//! values themselves up to [`SAMPLE_SIZE`] rows and a deterministic
+//! reservoir sample past that (see [`SAMPLE_SIZE`] and [`DISTINCT_LIMIT`]).
+//! The same files always give the same bytes.
+//!
+//! ```
+//! use std::fs;
+//!
+//! let dir = tempfile::tempdir()?;
+//! fs::write(
+//!     dir.path().join("customers.csv"),
+//!     "customer_id,tenure_months,payment_method\n\
+//!      C0000001,2,Mailed check\n\
+//!      C0000002,10,Electronic check\n\
+//!      C0000003,,Mailed check\n",
+//! )?;
+//!
+//! let summary = novawireless_report::write_profile(dir.path())?;
+//! assert_eq!(summary.customers, 3);
+//! assert_eq!(summary.lines, None); // no lines.csv
+//! let profile = fs::read_to_string(dir.path().join("customers_v1_profile.csv"))?;
+//! assert_eq!(
+//!     profile.lines().nth(2),
+//!     // 2 and 10: mean 6, std √32, p05 = 2 + 0.05·8
+//!     Some("tenure_months,integer,2,1,2,2,10,6,5.656854,2.4,4,6,8,9.6,2=1; 10=1")
+//! );
+//! assert!(fs::read_to_string(dir.path().join("report.html"))?.contains("<svg"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![forbid(unsafe_code)]
+
+mod charts;
+mod html;
+mod number;
+mod profile;
+mod read;
+mod svg;
+
+pub use html::{CHART_TITLES, TITLE};
+pub use novawireless_io::FileRecord;
+pub use profile::{
+    ColumnProfile, ColumnType, Distinct, NumericStats, COUNTED_LIMIT, DISTINCT_LIMIT,
+    PROFILE_COLUMNS, SAMPLE_SEED, SAMPLE_SIZE, TOP_VALUES, TOP_VALUES_MAX_DISTINCT,
+};
+
+use novawireless_io::{OutputError, OutputSet};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+
+/// The profile of `customers.csv`, written into the folder.
+pub const PROFILE_FILE: &str = "customers_v1_profile.csv";
+/// The HTML report, written into the folder.
+pub const REPORT_FILE: &str = "report.html";
+/// The one required input.
+pub const CUSTOMERS_FILE: &str = "customers.csv";
+/// Counted for the summary.
+pub const LINES_FILE: &str = "lines.csv";
+/// Counted; its `make` column is charted.
+pub const DEVICES_FILE: &str = "devices.csv";
+/// Counted; its `installment_months` column is charted.
+pub const AGREEMENTS_FILE: &str = "eip_agreements.csv";
+/// Counted; its `imei_anomaly_type` is charted when there is no manifest.
+pub const LEDGER_FILE: &str = "master_account_ledger.csv";
+/// Its `defect_type` column is charted.
+pub const MANIFEST_FILE: &str = "anomaly_manifest.csv";
+/// Its parameters and realised counts are listed.
+pub const RECEIPT_FILE: &str = "imei_anomaly_injection_receipt.json";
+
+/// Why no profile was written (one line, naming the folder or file).
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// The folder does not exist.
+    #[error("{path}: no such folder (run run_all first)")]
+    MissingFolder {
+        /// The folder.
+        path: String,
+    },
+    /// The path is not a folder.
+    #[error("{path}: is not a folder")]
+    NotAFolder {
+        /// The path.
+        path: String,
+    },
+    /// The folder has no `customers.csv`.
+    #[error("{path}: not found (the folder holds no run_all output)")]
+    MissingCustomers {
+        /// The missing file.
+        path: String,
+    },
+    /// A file that exists could not be read.
+    #[error("{path}: cannot read: {message}")]
+    Read {
+        /// The file.
+        path: String,
+        /// Why.
+        message: String,
+    },
+    /// A CSV file without a header.
+    #[error("{path}: empty file (no header)")]
+    Empty {
+        /// The file.
+        path: String,
+    },
+    /// A malformed CSV row.
+    #[error("{path}:{line}: {message}")]
+    Csv {
+        /// The file.
+        path: String,
+        /// The 1-based line.
+        line: u64,
+        /// What is wrong.
+        message: String,
+    },
+    /// A receipt that is not JSON.
+    #[error("{path}: not valid JSON: {message}")]
+    Json {
+        /// The file.
+        path: String,
+        /// The parser's message.
+        message: String,
+    },
+    /// The profile could not be written.
+    #[error(transparent)]
+    Output(#[from] OutputError),
+}
+
+/// Anomaly counts by label, and where they come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnomalyCounts {
+    /// [`MANIFEST_FILE`] (`defect_type`, one row per injected defect) or,
+    /// without a manifest, [`LEDGER_FILE`] (`imei_anomaly_type`, rows with
+    /// a label).
+    pub source: String,
+    /// Count per label, by label.
+    pub counts: BTreeMap<String, u64>,
+}
+
+/// What [`write_profile`] read and wrote.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProfileSummary {
+    /// Rows of `customers.csv`.
+    pub customers: u64,
+    /// Rows of `lines.csv`; `None` when absent.
+    pub lines: Option<u64>,
+    /// Rows of `devices.csv`; `None` when absent.
+    pub devices: Option<u64>,
+    /// Rows of `eip_agreements.csv`; `None` when absent.
+    pub agreements: Option<u64>,
+    /// Rows of `master_account_ledger.csv`; `None` when absent.
+    pub ledger_rows: Option<u64>,
+    /// Anomalies by label; `None` when neither source has them.
+    pub anomalies: Option<AnomalyCounts>,
+    /// The profile of every column of `customers.csv`, in file order.
+    pub columns: Vec<ColumnProfile>,
+    /// The files written ([`PROFILE_FILE`], [`REPORT_FILE`]), paths
+    /// relative to the folder.
+    pub files: Vec<FileRecord>,
+}
+
+impl fmt::Display for ProfileSummary {
+    /// One line of row counts, in the style of `run_all`:
+    /// `customers 20000 lines 47114 devices 54181 eip_agreements 32061 ledger rows 47114`,
+    /// with `-` for an absent table.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = |v: Option<u64>| v.map_or_else(|| "-".to_string(), |v| v.to_string());
+        write!(
+            f,
+            "customers {} lines {} devices {} eip_agreements {} ledger rows {}",
+            self.customers,
+            n(self.lines),
+            n(self.devices),
+            n(self.agreements),
+            n(self.ledger_rows)
+        )
+    }
+}
+
+/// The anomaly receipt's scalar entries, as text.
+pub(crate) struct Receipt {
+    pub(crate) parameters: Vec<(String, String)>,
+    pub(crate) realised: Vec<(String, String)>,
+}
+
+/// Reads the output folder `out_dir` of a `run_all` run and writes
+/// [`PROFILE_FILE`] and [`REPORT_FILE`] into it, atomically through
+/// [`OutputSet`]: both appear together, or neither changes.
+///
+/// # Errors
+/// The folder or `customers.csv` is missing; a table that is present has
+/// no header or a malformed row (the error names `file:line`); the receipt
+/// is not JSON; the files cannot be written.
+pub fn write_profile(out_dir: &Path) -> Result<ProfileSummary, ReportError> {
+    let folder = out_dir.display().to_string();
+    if !out_dir.exists() {
+        return Err(ReportError::MissingFolder { path: folder });
+    }
+    if !out_dir.is_dir() {
+        return Err(ReportError::NotAFolder { path: folder });
+    }
+    let customers_path = out_dir.join(CUSTOMERS_FILE);
+    let Some(mut customers) = read::Table::open_optional(&customers_path)? else {
+        return Err(ReportError::MissingCustomers {
+            path: customers_path.display().to_string(),
+        });
+    };
+    let mut profiler = profile::Profiler::new(customers.header());
+    let mut charts = charts::CustomerCharts::new(customers.header());
+    let mut rows = 0u64;
+    while let Some(record) = customers.next_record()? {
+        profiler.add(record);
+        charts.add(record);
+        rows += 1;
+    }
+    let columns = profiler.finish();
+
+    let lines = read::tally(&out_dir.join(LINES_FILE), None)?;
+    let devices = read::tally(&out_dir.join(DEVICES_FILE), Some("make"))?;
+    let agreements = read::tally(&out_dir.join(AGREEMENTS_FILE), Some("installment_months"))?;
+    let ledger = read::tally(&out_dir.join(LEDGER_FILE), Some("imei_anomaly_type"))?;
+    let manifest = read::tally(&out_dir.join(MANIFEST_FILE), Some("defect_type"))?;
+    let receipt = read_receipt(&out_dir.join(RECEIPT_FILE))?;
+
+    let anomalies = match (&manifest, &ledger) {
+        (Some(read::Tally { values: Some(v), .. }), _) => Some((MANIFEST_FILE, v)),
+        (_, Some(read::Tally { values: Some(v), .. })) => Some((LEDGER_FILE, v)),
+        _ => None,
+    }
+    .map(|(source, v)| AnomalyCounts {
+        source: source.to_string(),
+        counts: v.counts.clone(),
+    });
+    let anomalies_missing = match (&manifest, &ledger) {
+        (Some(_), _) => "anomaly_manifest.csv has no defect_type column",
+        (None, Some(_)) => "no anomaly_manifest.csv, and the ledger has no imei_anomaly_type",
+        (None, None) => "neither anomaly_manifest.csv nor master_account_ledger.csv found",
+    };
+
+    let page = html::render(&html::Page {
+        customers: rows,
+        lines: lines.as_ref().map(|t| t.rows),
+        devices: devices.as_ref(),
+        agreements: agreements.as_ref(),
+        ledger_rows: ledger.as_ref().map(|t| t.rows),
+        anomalies: anomalies.as_ref(),
+        anomalies_missing,
+        receipt: receipt.as_ref(),
+        charts: &charts,
+        profiles: &columns,
+    });
+    let mut out = OutputSet::create(out_dir)?;
+    out.bytes(PROFILE_FILE, &profile::to_csv(&columns))?;
+    out.bytes(REPORT_FILE, page.as_bytes())?;
+    let files = out.commit()?;
+    Ok(ProfileSummary {
+        customers: rows,
+        lines: lines.map(|t| t.rows),
+        devices: devices.map(|t| t.rows),
+        agreements: agreements.map(|t| t.rows),
+        ledger_rows: ledger.map(|t| t.rows),
+        anomalies,
+        columns,
+        files,
+    })
+}
+
+/// The receipt's `parameters` and `realised` entries (folder paths left
+/// out, so the page does not depend on where the run was made); `None`
+/// when the file does not exist.
+fn read_receipt(path: &Path) -> Result<Option<Receipt>, ReportError> {
+    let name = path.display().to_string();
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(ReportError::Read {
+                path: name,
+                message: e.to_string(),
+            })
+        }
+    };
+    let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| ReportError::Json {
+        path: name,
+        message: e.to_string(),
+    })?;
+    let entries = |key: &str| -> Vec<(String, String)> {
+        let Some(map) = json.get(key).and_then(serde_json::Value::as_object) else {
+            return Vec::new();
+        };
+        map.iter()
+            .filter(|(k, _)| !k.ends_with("_dir"))
+            .map(|(k, v)| {
+                let text = match v {
+                    serde_json::Value::String(s) => s.clone(),
+                    serde_json::Value::Null => String::new(),
+                    other => other.to_string(),
+                };
+                (k.clone(), text)
+            })
+            .collect()
+    };
+    Ok(Some(Receipt {
+        parameters: entries("parameters"),
+        realised: entries("realised"),
+    }))
+}

@@ -1,0 +1,328 @@
+//! Hand-written inline SVG charts: histograms, vertical bars for short
+//! labels, horizontal bars for long ones. Each chart is one `<svg>` whose
+//! first child is a `<title>` naming it; every bar carries its own
+//! `<title>` (shown on hover) with its exact value.
+
+use crate::number::{decimal, grouped};
+use std::fmt::Write;
+
+/// The width of every chart (it scales with the page through CSS).
+const WIDTH: f64 = 560.0;
+
+/// One bar: its category label, its length, the text printed at its end
+/// and its hover text.
+pub(crate) struct Bar {
+    pub(crate) label: String,
+    pub(crate) value: f64,
+    pub(crate) text: String,
+    pub(crate) tip: String,
+}
+
+/// Escapes text for HTML and SVG.
+pub(crate) fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A coordinate with one decimal.
+fn px(x: f64) -> String {
+    decimal((x * 10.0).round() / 10.0)
+}
+
+/// An axis from 0 to `top` in steps of 1, 2 or 5 × 10^k, about five
+/// ticks; whole steps when `whole`. Powers of ten are found by repeated
+/// multiplication, so the result is the same on every platform.
+fn scale(max: f64, whole: bool) -> (f64, f64) {
+    if max.is_nan() || max <= 0.0 {
+        return (1.0, 1.0);
+    }
+    let raw = max / 5.0;
+    let mut magnitude = 1.0;
+    while magnitude * 10.0 <= raw {
+        magnitude *= 10.0;
+    }
+    while magnitude > raw {
+        magnitude /= 10.0;
+    }
+    let norm = raw / magnitude;
+    let factor = if norm <= 1.0 {
+        1.0
+    } else if norm <= 2.0 {
+        2.0
+    } else if norm <= 5.0 {
+        5.0
+    } else {
+        10.0
+    };
+    let mut step = factor * magnitude;
+    if whole {
+        step = step.max(1.0).round();
+    }
+    let top = (max / step).ceil() * step;
+    (step, top)
+}
+
+fn tick_label(value: f64, whole: bool) -> String {
+    if whole {
+        grouped(value.round() as u64)
+    } else {
+        decimal(value)
+    }
+}
+
+fn open(out: &mut String, title: &str, height: f64) {
+    let _ = write!(
+        out,
+        r#"<svg viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="{t}"><title>{t}</title>"#,
+        w = px(WIDTH),
+        h = px(height),
+        t = esc(title),
+    );
+}
+
+fn text(out: &mut String, x: f64, y: f64, anchor: &str, class: &str, content: &str) {
+    let _ = write!(
+        out,
+        r#"<text x="{}" y="{}" text-anchor="{anchor}" class="{class}">{}</text>"#,
+        px(x),
+        px(y),
+        esc(content)
+    );
+}
+
+fn line(out: &mut String, (x1, y1): (f64, f64), (x2, y2): (f64, f64), class: &str) {
+    let _ = write!(
+        out,
+        r#"<line x1="{}" y1="{}" x2="{}" y2="{}" class="{class}"/>"#,
+        px(x1),
+        px(y1),
+        px(x2),
+        px(y2)
+    );
+}
+
+fn rect(out: &mut String, (x, y): (f64, f64), (w, h): (f64, f64), class: &str, tip: &str) {
+    let _ = write!(
+        out,
+        r#"<rect x="{}" y="{}" width="{}" height="{}" class="{class}"><title>{}</title></rect>"#,
+        px(x),
+        px(y),
+        px(w.max(0.0)),
+        px(h.max(0.0)),
+        esc(tip)
+    );
+}
+
+/// The frame of a chart with vertical bars: gridlines and labels of the
+/// y axis, the x-axis line and both axis titles. Returns the plot area
+/// (left, top, width, height) and the y-axis top value.
+fn vertical_frame(
+    out: &mut String,
+    max: f64,
+    whole: bool,
+    x_axis: &str,
+    y_axis: &str,
+) -> ((f64, f64, f64, f64), f64) {
+    const HEIGHT: f64 = 300.0;
+    let (left, top, right, bottom) = (64.0, 22.0, 16.0, 58.0);
+    let (w, h) = (WIDTH - left - right, HEIGHT - top - bottom);
+    let (step, y_top) = scale(max, whole);
+    let ticks = (y_top / step).round() as u64;
+    for i in 0..=ticks {
+        let value = step * i as f64;
+        let y = top + h - value / y_top * h;
+        line(out, (left, y), (left + w, y), "grid");
+        text(
+            out,
+            left - 6.0,
+            y + 4.0,
+            "end",
+            "tick",
+            &tick_label(value, whole),
+        );
+    }
+    line(out, (left, top + h), (left + w, top + h), "axis");
+    text(out, left + w / 2.0, HEIGHT - 10.0, "middle", "label", x_axis);
+    let _ = write!(
+        out,
+        r#"<text transform="translate(16 {}) rotate(-90)" text-anchor="middle" class="label">{}</text>"#,
+        px(top + h / 2.0),
+        esc(y_axis)
+    );
+    ((left, top, w, h), y_top)
+}
+
+/// A histogram: `counts[i]` between `edges[i]` and `edges[i + 1]`, every
+/// `label_every`-th edge labelled.
+pub(crate) fn histogram(
+    title: &str,
+    x_axis: &str,
+    y_axis: &str,
+    edges: &[String],
+    label_every: usize,
+    counts: &[u64],
+) -> String {
+    let mut out = String::new();
+    open(&mut out, title, 300.0);
+    let max = counts.iter().copied().max().unwrap_or(0) as f64;
+    let ((left, top, w, h), y_top) = vertical_frame(&mut out, max, true, x_axis, y_axis);
+    let band = w / counts.len().max(1) as f64;
+    for (i, &count) in counts.iter().enumerate() {
+        let bar = count as f64 / y_top * h;
+        let last = i + 1 == counts.len();
+        let tip = format!(
+            "{}–{}{}: {}",
+            edges[i],
+            edges[i + 1],
+            if last { " (inclusive)" } else { "" },
+            grouped(count)
+        );
+        rect(
+            &mut out,
+            (left + band * i as f64 + 0.5, top + h - bar),
+            (band - 1.0, bar),
+            "bar",
+            &tip,
+        );
+    }
+    for (i, edge) in edges.iter().enumerate().step_by(label_every.max(1)) {
+        let x = left + band * i as f64;
+        line(&mut out, (x, top + h), (x, top + h + 4.0), "axis");
+        text(&mut out, x, top + h + 17.0, "middle", "tick", edge);
+    }
+    out.push_str("</svg>");
+    out
+}
+
+/// Vertical bars with short category labels, each bar's value printed
+/// above it; `whole` for counts.
+pub(crate) fn columns(
+    title: &str,
+    x_axis: &str,
+    y_axis: &str,
+    bars: &[Bar],
+    whole: bool,
+    class: &str,
+) -> String {
+    let mut out = String::new();
+    open(&mut out, title, 300.0);
+    let max = bars.iter().map(|b| b.value).fold(0.0, f64::max);
+    let ((left, top, w, h), y_top) = vertical_frame(&mut out, max, whole, x_axis, y_axis);
+    let band = w / bars.len().max(1) as f64;
+    let width = (band * 0.62).min(56.0);
+    for (i, b) in bars.iter().enumerate() {
+        let center = left + band * (i as f64 + 0.5);
+        let bar = b.value / y_top * h;
+        rect(
+            &mut out,
+            (center - width / 2.0, top + h - bar),
+            (width, bar),
+            class,
+            &b.tip,
+        );
+        text(&mut out, center, top + h - bar - 5.0, "middle", "value", &b.text);
+        text(&mut out, center, top + h + 17.0, "middle", "tick", &b.label);
+    }
+    out.push_str("</svg>");
+    out
+}
+
+/// Horizontal bars with (possibly long) category labels on the left, each
+/// bar's value printed at its end; `whole` for counts.
+pub(crate) fn rows(title: &str, x_axis: &str, bars: &[Bar], whole: bool, class: &str) -> String {
+    const ROW: f64 = 28.0;
+    let (top, bottom, right) = (8.0, 46.0, 72.0);
+    let longest = bars.iter().map(|b| b.label.chars().count()).max().unwrap_or(0);
+    let left = (longest as f64 * 6.7 + 16.0).clamp(72.0, 260.0);
+    let height = top + ROW * bars.len().max(1) as f64 + bottom;
+    let w = WIDTH - left - right;
+    let plot_bottom = height - bottom;
+    let mut out = String::new();
+    open(&mut out, title, height);
+    let max = bars.iter().map(|b| b.value).fold(0.0, f64::max);
+    let (step, x_top) = scale(max, whole);
+    let ticks = (x_top / step).round() as u64;
+    for i in 0..=ticks {
+        let value = step * i as f64;
+        let x = left + value / x_top * w;
+        line(&mut out, (x, top), (x, plot_bottom), "grid");
+        text(
+            &mut out,
+            x,
+            plot_bottom + 16.0,
+            "middle",
+            "tick",
+            &tick_label(value, whole),
+        );
+    }
+    for (i, b) in bars.iter().enumerate() {
+        let y = top + ROW * i as f64;
+        let length = b.value / x_top * w;
+        rect(&mut out, (left, y + 5.0), (length, ROW - 10.0), class, &b.tip);
+        text(&mut out, left - 8.0, y + ROW / 2.0 + 4.0, "end", "tick", &b.label);
+        text(
+            &mut out,
+            left + length + 5.0,
+            y + ROW / 2.0 + 4.0,
+            "start",
+            "value",
+            &b.text,
+        );
+    }
+    line(&mut out, (left, top), (left, plot_bottom), "axis");
+    text(
+        &mut out,
+        left + w / 2.0,
+        height - 10.0,
+        "middle",
+        "label",
+        x_axis,
+    );
+    out.push_str("</svg>");
+    out
+}
+
+/// A chart that cannot be drawn: its title and why.
+pub(crate) fn no_data(title: &str, reason: &str) -> String {
+    let mut out = String::new();
+    open(&mut out, title, 120.0);
+    let _ = write!(
+        out,
+        r#"<rect x="8" y="8" width="{}" height="104" rx="6" class="empty"/>"#,
+        px(WIDTH - 16.0)
+    );
+    text(&mut out, WIDTH / 2.0, 64.0, "middle", "label", reason);
+    out.push_str("</svg>");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scales_step_by_one_two_or_five() {
+        assert_eq!(scale(0.0, true), (1.0, 1.0));
+        assert_eq!(scale(3.0, true), (1.0, 3.0));
+        assert_eq!(scale(2.0, true), (1.0, 2.0));
+        assert_eq!(scale(1234.0, true), (500.0, 1500.0));
+        assert_eq!(scale(20_000.0, true), (5000.0, 20_000.0));
+        let (step, top) = scale(0.47, false);
+        assert_eq!((decimal(step), decimal(top)), ("0.1".into(), "0.5".into()));
+    }
+
+    #[test]
+    fn text_is_escaped() {
+        assert_eq!(esc(r#"<a & "b">'"#), "&lt;a &amp; &quot;b&quot;&gt;&#39;");
+    }
+}

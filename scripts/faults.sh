@@ -1,0 +1,173 @@
+#!/usr/bin/env bash
+# Fault injection for run_all (SPEC sections 10 and 13): a run killed with
+# SIGKILL, a file-size limit, a full disk and a read-only output folder must
+# each leave every earlier output byte for byte as it was and no partial file
+# under a final name; the killed run's temporaries are removed by the next
+# run, and every other fault ends with a one-line error and a non-zero exit.
+#
+# Builds the release binaries, runs unattended (no stdin; as root in CI, where
+# the full-disk and read-only checks use a tmpfs mount and `chattr +i`, with
+# the fallbacks said in the output when those are not permitted), and ends
+# with the line `N passed, M failed`; exits non-zero when a check failed.
+#
+# Usage: bash scripts/faults.sh
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+cargo build --release --quiet -p run_all || {
+  echo "cargo build --release -p run_all failed" >&2
+  echo "0 passed, 1 failed"
+  exit 1
+}
+RUN_ALL="${CARGO_TARGET_DIR:-$PWD/target}/release/run_all"
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/novawireless-faults.XXXXXX")"
+MOUNTED=()
+IMMUTABLE=()
+cleanup() {
+  local m d
+  for d in "${IMMUTABLE[@]+"${IMMUTABLE[@]}"}"; do chattr -i "$d" 2>/dev/null; done
+  for m in "${MOUNTED[@]+"${MOUNTED[@]}"}"; do umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+exec </dev/null
+
+PASSED=0
+FAILED=0
+pass() { PASSED=$((PASSED + 1)); echo "ok      $*"; }
+fail() { FAILED=$((FAILED + 1)); echo "FAILED  $*"; }
+check() { # check DESCRIPTION COMMAND...: passes when the command succeeds
+  local what="$1"; shift
+  if "$@"; then pass "$what"; else fail "$what"; fi
+}
+
+# The final-named files of a folder with their hashes (temporaries, which
+# start with a dot, are listed apart).
+hashes() { (cd "$1" && find . -type f ! -name '.*' -print0 | sort -z | xargs -0 -r sha256sum); }
+temporaries() { find "$1" -name '*.novawireless-partial' | sort; }
+no_temporaries() { [ -z "$(temporaries "$1")" ]; }
+# one_line FILE: exactly one non-empty line.
+one_line() { [ "$(grep -c . "$1")" -eq 1 ] && [ "$(wc -l <"$1")" -eq 1 ]; }
+
+# A small earlier run (N customers, default 2000) into DIR/out with its
+# mirror in DIR/params.
+earlier_run() { # earlier_run DIR [N]
+  mkdir -p "$1"
+  timeout 120 "$RUN_ALL" --n_customers "${2:-2000}" --out_dir "$1/out" --params_dir "$1/params" >/dev/null 2>"$1/earlier.err" ||
+    { fail "earlier run into $1: $(cat "$1/earlier.err")"; return 1; }
+  hashes "$1/out" >"$1/out.sha256"
+  hashes "$1/params" >"$1/params.sha256"
+}
+unchanged() { # unchanged DIR: outputs and mirror as the earlier run left them
+  hashes "$1/out" | cmp -s - "$1/out.sha256" && hashes "$1/params" | cmp -s - "$1/params.sha256"
+}
+
+# Checks the refusal of a run: exit status, stderr one line naming NEEDLES.
+refused() { # refused NAME STATUS ERRFILE NEEDLE...
+  local name="$1" status="$2" err="$3"; shift 3
+  check "$name: non-zero exit without a signal (status $status)" test "$status" -ne 0 -a "$status" -lt 128
+  check "$name: one line on stderr: $(head -c 300 "$err")" one_line "$err"
+  local n
+  for n in "$@"; do
+    check "$name: the error names '$n'" grep -qF -- "$n" "$err"
+  done
+}
+
+echo "== 1. SIGKILL halfway through a large run"
+D="$WORK/kill"
+if earlier_run "$D"; then
+  "$RUN_ALL" --n_customers 2000000 --out_dir "$D/out" --params_dir "$D/params" >/dev/null 2>"$D/killed.err" &
+  PID=$!
+  # Kill once it writes (the first pass only counts, in memory), at least
+  # one second in; at most 30 s.
+  sleep 1
+  for _ in $(seq 1 300); do
+    [ -n "$(find "$D/out" -name '*.novawireless-partial' -size +0 2>/dev/null | head -n 1)" ] && break
+    kill -0 "$PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  sleep 0.3
+  kill -9 "$PID" 2>/dev/null
+  wait "$PID" 2>/dev/null
+  STATUS=$?
+  check "killed run: died by SIGKILL (status $STATUS)" test "$STATUS" -eq 137
+  STRAY="$(temporaries "$D/out" | wc -l)"
+  echo "        the killed run left $STRAY temporary files"
+  check "killed run: every earlier output and mirrored file byte-identical, no new final name" unchanged "$D"
+  timeout 120 "$RUN_ALL" --n_customers 2000 --out_dir "$D/out" --params_dir "$D/params" >/dev/null 2>"$D/next.err"
+  STATUS=$?
+  check "next run: succeeds (status $STATUS) $(head -c 300 "$D/next.err")" test "$STATUS" -eq 0
+  check "next run: removed the killed run's temporaries" no_temporaries "$D/out"
+  check "next run: same flags, same bytes as the earlier run" unchanged "$D"
+fi
+rm -rf "$D"
+
+echo "== 2. a file-size limit (ulimit -f 2048, 2 MiB) mid-write"
+# run_all catches SIGXFSZ itself (crates/pipeline/src/cli.rs), so the write
+# fails with EFBIG and the run reports it, instead of dying by the signal.
+D="$WORK/fsize"
+if earlier_run "$D"; then
+  (ulimit -f 2048 && exec "$RUN_ALL" --n_customers 20000 --out_dir "$D/out" --params_dir "$D/params" >/dev/null 2>"$D/err")
+  STATUS=$?
+  refused "file-size limit" "$STATUS" "$D/err" "File too large" "$D/out/"
+  check "file-size limit: earlier outputs and mirror byte-identical" unchanged "$D"
+  check "file-size limit: no temporary left behind" no_temporaries "$D/out"
+fi
+rm -rf "$D"
+
+echo "== 3. a full disk (an 8 MiB tmpfs)"
+D="$WORK/full"
+mkdir -p "$D"
+if mount -t tmpfs -o size=8M tmpfs "$D" 2>"$WORK/mount.err"; then
+  MOUNTED+=("$D")
+  if earlier_run "$D" 300; then
+    timeout 120 "$RUN_ALL" --n_customers 20000 --out_dir "$D/out" --params_dir "$D/params" >/dev/null 2>"$WORK/full.err"
+    STATUS=$?
+    refused "full disk" "$STATUS" "$WORK/full.err" "No space left on device" "$D/out/"
+    check "full disk: earlier outputs and mirror byte-identical" unchanged "$D"
+    check "full disk: no temporary left behind" no_temporaries "$D/out"
+  fi
+  umount "$D" && MOUNTED=()
+else
+  echo "SKIPPED full disk: cannot mount a tmpfs here ($(head -c 200 "$WORK/mount.err")); the file-size limit above stands in for it"
+fi
+
+echo "== 4. a read-only output folder"
+D="$WORK/readonly"
+if earlier_run "$D"; then
+  HOW=""
+  if chattr +i "$D/out" 2>/dev/null; then
+    IMMUTABLE+=("$D/out")
+    HOW="an immutable folder (chattr +i, which binds root too)"
+  else
+    # No chattr on this file system: a read-only tmpfs holding a copy.
+    R="$WORK/rofs"
+    mkdir -p "$R"
+    if mount -t tmpfs -o size=16M tmpfs "$R" 2>/dev/null; then
+      MOUNTED+=("$R")
+      cp -a "$D/." "$R/"
+      if mount -o remount,ro "$R" 2>/dev/null; then
+        D="$R"
+        HOW="a read-only tmpfs mount (no chattr +i here)"
+      fi
+    fi
+  fi
+  if [ -n "$HOW" ]; then
+    echo "        using: $HOW"
+    timeout 120 "$RUN_ALL" --n_customers 2000 --out_dir "$D/out" --params_dir "$D/params" >/dev/null 2>"$WORK/ro.err"
+    STATUS=$?
+    refused "read-only folder" "$STATUS" "$WORK/ro.err" "$D/out" "cannot write"
+    check "read-only folder: earlier outputs and mirror byte-identical" unchanged "$D"
+  else
+    # Neither works (no root): an output path whose parent is a regular file.
+    echo "SKIPPED read-only folder: neither chattr +i nor a read-only mount is permitted; checking an output path under a regular file instead"
+    timeout 120 "$RUN_ALL" --n_customers 2000 --out_dir "$D/out/customers.csv/sub" --params_dir "$D/params" >/dev/null 2>"$WORK/ro.err"
+    STATUS=$?
+    refused "output path under a file" "$STATUS" "$WORK/ro.err" "customers.csv is a file"
+    check "output path under a file: earlier outputs and mirror byte-identical" unchanged "$D"
+  fi
+fi
+
+echo "$PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]
