@@ -102,7 +102,6 @@ fn an_output_folder_under_a_file_is_refused_before_reading() {
 /// is only created after the outputs are committed, so a `--params_dir`
 /// under a file fails after `master_account_ledger.csv` was replaced.
 #[test]
-#[ignore = "bug in crates/pipeline/src/step2.rs: check the mirror folder (OutputSet::check_folder) before any work"]
 fn a_params_dir_under_a_file_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();

@@ -172,13 +172,23 @@ pub fn main_with<A: clap::Parser, E: std::fmt::Display>(
 }
 
 /// The first line of a clap error, with the possible values of the flag
-/// when clap lists them on a line of their own.
+/// when clap lists them on a line of their own, and the list that follows a
+/// line ending in `:` (e.g. the required arguments that were not given).
 fn one_line(rendered: &str) -> String {
     let mut lines = rendered.lines();
     let mut line = lines
         .next()
         .unwrap_or("error: invalid arguments")
         .to_string();
+    if line.ends_with(':') {
+        let listed: Vec<&str> = lines
+            .clone()
+            .map(str::trim)
+            .take_while(|l| !l.is_empty())
+            .collect();
+        line.push(' ');
+        line.push_str(&listed.join(", "));
+    }
     if let Some(values) = lines
         .map(str::trim)
         .find(|l| l.starts_with("[possible values:"))
@@ -249,4 +259,38 @@ pub struct AnomalyArgs {
     /// of the same block of 1,024 customers (false).
     #[arg(long = "within_customer_only", visible_alias = "within-customer-only", default_value = "true", value_parser = parse_bool, num_args = 0..=1, default_missing_value = "true")]
     pub within_customer_only: bool,
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn customer_counts_past_64_bits_are_too_many_not_malformed() {
+        let e = parse_n_customers("100000000000000000000000").unwrap_err();
+        assert!(e.contains("would write about 2.4e14 TB"), "{e}");
+        let e = parse_n_customers("1e4").unwrap_err();
+        assert!(e.contains("not a whole number"), "{e}");
+        assert_eq!(parse_n_customers(" 25 ").unwrap(), 25);
+    }
+
+    #[test]
+    fn clap_errors_keep_the_possible_values_on_their_one_line() {
+        let rendered = "error: invalid value 'x' for '--format <FORMAT>'\n  [possible values: csv]\n\nFor more information, try '--help'.\n";
+        assert_eq!(
+            one_line(rendered),
+            "error: invalid value 'x' for '--format <FORMAT>' [possible values: csv]"
+        );
+        assert_eq!(one_line(""), "error: invalid arguments");
+    }
+
+    #[test]
+    fn clap_errors_keep_the_missing_arguments_on_their_one_line() {
+        let rendered = "error: the following required arguments were not provided:\n  --predictions <FILE>\n  --ledger <FILE>\n\nUsage: x --predictions <FILE>\n";
+        assert_eq!(
+            one_line(rendered),
+            "error: the following required arguments were not provided: --predictions <FILE>, --ledger <FILE>"
+        );
+    }
 }

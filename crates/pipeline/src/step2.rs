@@ -487,6 +487,10 @@ pub fn build_master_account_ledger(
     out_dir: &Path,
     mirror_dir: Option<&Path>,
 ) -> Result<FlagCounts, PipelineError> {
+    if let Some(mirror_dir) = mirror_dir {
+        // Refuse an unusable mirror before anything changes.
+        OutputSet::check_folder(mirror_dir)?;
+    }
     let created = CreatedDirs::before(out_dir);
     let result = build(in_dir, out_dir, mirror_dir, GROUP_CUSTOMERS);
     if result.is_err() {

@@ -383,6 +383,10 @@ fn inject_in_groups(
     mirror_dir: Option<&Path>,
     group_rows: usize,
 ) -> Result<AnomalySummary, PipelineError> {
+    if let Some(mirror_dir) = mirror_dir {
+        // Refuse an unusable mirror before anything changes.
+        OutputSet::check_folder(mirror_dir)?;
+    }
     let path = in_dir.join(LEDGER_FILE);
     let mut rows = Vec::new();
     let mut lines = Vec::new();

@@ -18,6 +18,10 @@ pub fn fix_ledger_contract_proxy(
     out_dir: &Path,
     mirror_dir: Option<&Path>,
 ) -> Result<BillingCounts, PipelineError> {
+    if let Some(mirror_dir) = mirror_dir {
+        // Refuse an unusable mirror before anything changes.
+        OutputSet::check_folder(mirror_dir)?;
+    }
     let created = CreatedDirs::before(out_dir);
     let result = fix(in_dir, out_dir, mirror_dir, GROUP_ROWS);
     if result.is_err() {

@@ -2,7 +2,7 @@
 //! no external URL) with the summary counts, the charts and the column
 //! profile.
 
-use crate::charts::{CustomerCharts, Histogram, GroupMeans, TENURE_SEGMENTS};
+use crate::charts::{CustomerCharts, GroupMeans, Histogram, TENURE_SEGMENTS};
 use crate::number::{decimal, grouped};
 use crate::profile::ColumnProfile;
 use crate::read::{Categories, Tally, OTHER};
@@ -60,7 +60,7 @@ p.lede{color:var(--muted);margin:0 0 20px;max-width:900px}
 .card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:12px 14px}
 .card .n{font-size:22px;font-weight:600;font-variant-numeric:tabular-nums}
 .card .what{color:var(--muted);font-size:12px}
-.charts{display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:16px}
+.charts{display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:16px;align-items:start}
 figure{margin:0;background:var(--card);border:1px solid var(--line);border-radius:8px;padding:14px 16px 10px}
 figure p{color:var(--muted);font-size:12px;margin:2px 0 8px}
 svg{display:block;width:100%;height:auto}
@@ -85,8 +85,12 @@ table{border-collapse:collapse;font-size:12px;width:100%}
 caption{text-align:left;font-weight:600;padding:8px 8px 4px}
 th,td{padding:4px 8px;border-bottom:1px solid var(--line);text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 th{background:#eef1f4;font-weight:600}
-th:first-child,td:first-child,td.text{text-align:left}
-td.top{white-space:normal;text-align:left;min-width:240px}
+th:first-child,td:first-child,table.profile td:nth-child(2),table.profile th:nth-child(2){text-align:left}
+table.top td{text-align:left;white-space:normal}
+table.top td:first-child{width:220px}
+.chip{display:inline-block;margin:2px 8px 2px 0;padding:1px 8px;border-radius:10px;background:#eef1f4}
+.chip b{font-weight:600;color:#3d6fa6}
+h3.sub{margin:24px 0 4px}
 tr:last-child td{border-bottom:none}
 footer{color:var(--muted);font-size:12px;margin-top:28px}
 "#;
@@ -241,9 +245,9 @@ fn mean_bar(label: &str, (sum, n): (f64, u64)) -> Bar {
         value: mean,
         text: format!("{mean:.3}"),
         tip: format!(
-            "{label}: mean {} over {} customers",
+            "{label}: mean {} over {}",
             decimal(mean),
-            grouped(n)
+            counted(n, "customers")
         ),
     }
 }
@@ -303,12 +307,21 @@ fn count_bars(counts: &Categories, unit: &str) -> Vec<Bar> {
         .collect()
 }
 
+/// `n` and the unit, singular for one (`1 customer`, `2,000 customers`).
+fn counted(n: u64, plural: &str) -> String {
+    if n == 1 {
+        format!("1 {}", plural.strip_suffix('s').unwrap_or(plural))
+    } else {
+        format!("{} {plural}", grouped(n))
+    }
+}
+
 fn count_bar(label: &str, n: u64, unit: &str) -> Bar {
     Bar {
         label: label.to_string(),
         value: n as f64,
         text: grouped(n),
-        tip: format!("{label}: {} {unit}", grouped(n)),
+        tip: format!("{label}: {}", counted(n, unit)),
     }
 }
 
@@ -396,7 +409,11 @@ fn device_makes(out: &mut String, devices: Option<&Tally>) {
         .map(|(k, &n)| (k, n))
         .collect();
     entries.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
-    let rest: u64 = entries.iter().skip(MAKES_SHOWN).map(|&(_, n)| n).sum::<u64>()
+    let rest: u64 = entries
+        .iter()
+        .skip(MAKES_SHOWN)
+        .map(|&(_, n)| n)
+        .sum::<u64>()
         + counts.counts.get(OTHER).copied().unwrap_or(0);
     let mut bars: Vec<Bar> = entries
         .iter()
@@ -503,34 +520,56 @@ fn at_a_glance(out: &mut String, customers: u64, profiles: &[ColumnProfile]) {
          <table class=\"keys\">\n",
     );
     for (what, value) in rows {
-        let _ = writeln!(out, "<tr><td>{}</td><td>{}</td></tr>", esc(what), esc(&value));
+        let _ = writeln!(
+            out,
+            "<tr><td>{}</td><td>{}</td></tr>",
+            esc(what),
+            esc(&value)
+        );
     }
     out.push_str("</table>\n</figure>\n");
 }
 
 fn profile_table(out: &mut String, profiles: &[ColumnProfile]) {
     out.push_str(
-        "<h2 id=\"columns\">Columns of customers.csv</h2>\n<p class=\"lede\">count = non-missing values; \
-         missing = empty fields; distinct = distinct non-missing values; top values for \
-         columns with at most 50 distinct values.</p>\n<div class=\"scroll\"><table>\n<tr>",
+        "<h2 id=\"columns\">Columns of customers.csv</h2>\n<p class=\"lede\">count = \
+         non-missing values; missing = empty fields; distinct = distinct non-missing values; \
+         std = sample standard deviation; p05…p95 = percentiles. The same figures are in \
+         customers_v1_profile.csv.</p>\n<div class=\"scroll\"><table class=\"profile\">\n<tr>",
     );
-    for c in crate::PROFILE_COLUMNS {
+    // Every field but top_values, which gets a table of its own.
+    let shown = crate::PROFILE_COLUMNS.len() - 1;
+    for c in &crate::PROFILE_COLUMNS[..shown] {
         let _ = write!(out, "<th>{}</th>", esc(c));
     }
     out.push_str("</tr>\n");
     for p in profiles {
         out.push_str("<tr>");
-        let fields = p.fields();
-        let last = fields.len() - 1;
-        for (i, f) in fields.iter().enumerate() {
-            let class = match i {
-                1 => " class=\"text\"",
-                _ if i == last => " class=\"top\"",
-                _ => "",
-            };
-            let _ = write!(out, "<td{class}>{}</td>", esc(f));
+        for f in &p.fields()[..shown] {
+            let _ = write!(out, "<td>{}</td>", esc(f));
         }
         out.push_str("</tr>\n");
+    }
+    out.push_str("</table></div>\n");
+    let _ = write!(
+        out,
+        "<h3 class=\"sub\">Most frequent values</h3>\n<p class=\"lede\">Columns with at most {} \
+         distinct values: their {} most frequent values with counts.</p>\n\
+         <div class=\"scroll\"><table class=\"top\">\n",
+        crate::TOP_VALUES_MAX_DISTINCT,
+        crate::TOP_VALUES
+    );
+    for p in profiles.iter().filter(|p| !p.top_values.is_empty()) {
+        let _ = write!(out, "<tr><td>{}</td><td>", esc(&p.column));
+        for (value, count) in &p.top_values {
+            let _ = write!(
+                out,
+                "<span class=\"chip\">{} = <b>{}</b></span>",
+                esc(value),
+                grouped(*count)
+            );
+        }
+        out.push_str("</td></tr>\n");
     }
     out.push_str("</table></div>\n");
 }

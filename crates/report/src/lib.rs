@@ -244,8 +244,18 @@ pub fn write_profile(out_dir: &Path) -> Result<ProfileSummary, ReportError> {
     let receipt = read_receipt(&out_dir.join(RECEIPT_FILE))?;
 
     let anomalies = match (&manifest, &ledger) {
-        (Some(read::Tally { values: Some(v), .. }), _) => Some((MANIFEST_FILE, v)),
-        (_, Some(read::Tally { values: Some(v), .. })) => Some((LEDGER_FILE, v)),
+        (
+            Some(read::Tally {
+                values: Some(v), ..
+            }),
+            _,
+        ) => Some((MANIFEST_FILE, v)),
+        (
+            _,
+            Some(read::Tally {
+                values: Some(v), ..
+            }),
+        ) => Some((LEDGER_FILE, v)),
         _ => None,
     }
     .map(|(source, v)| AnomalyCounts {

@@ -328,7 +328,8 @@ impl Accumulator {
                 };
                 let top = if entries.len() <= TOP_VALUES_MAX_DISTINCT {
                     entries.sort_by(|(va, ca), (vb, cb)| {
-                        cb.cmp(ca).then_with(|| compare_values(va, vb, numeric_column))
+                        cb.cmp(ca)
+                            .then_with(|| compare_values(va, vb, numeric_column))
                     });
                     entries.truncate(TOP_VALUES);
                     entries

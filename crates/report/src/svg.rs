@@ -152,7 +152,14 @@ fn vertical_frame(
         );
     }
     line(out, (left, top + h), (left + w, top + h), "axis");
-    text(out, left + w / 2.0, HEIGHT - 10.0, "middle", "label", x_axis);
+    text(
+        out,
+        left + w / 2.0,
+        HEIGHT - 10.0,
+        "middle",
+        "label",
+        x_axis,
+    );
     let _ = write!(
         out,
         r#"<text transform="translate(16 {}) rotate(-90)" text-anchor="middle" class="label">{}</text>"#,
@@ -230,7 +237,14 @@ pub(crate) fn columns(
             class,
             &b.tip,
         );
-        text(&mut out, center, top + h - bar - 5.0, "middle", "value", &b.text);
+        text(
+            &mut out,
+            center,
+            top + h - bar - 5.0,
+            "middle",
+            "value",
+            &b.text,
+        );
         text(&mut out, center, top + h + 17.0, "middle", "tick", &b.label);
     }
     out.push_str("</svg>");
@@ -242,7 +256,11 @@ pub(crate) fn columns(
 pub(crate) fn rows(title: &str, x_axis: &str, bars: &[Bar], whole: bool, class: &str) -> String {
     const ROW: f64 = 28.0;
     let (top, bottom, right) = (8.0, 46.0, 72.0);
-    let longest = bars.iter().map(|b| b.label.chars().count()).max().unwrap_or(0);
+    let longest = bars
+        .iter()
+        .map(|b| b.label.chars().count())
+        .max()
+        .unwrap_or(0);
     let left = (longest as f64 * 6.7 + 16.0).clamp(72.0, 260.0);
     let height = top + ROW * bars.len().max(1) as f64 + bottom;
     let w = WIDTH - left - right;
@@ -268,8 +286,21 @@ pub(crate) fn rows(title: &str, x_axis: &str, bars: &[Bar], whole: bool, class: 
     for (i, b) in bars.iter().enumerate() {
         let y = top + ROW * i as f64;
         let length = b.value / x_top * w;
-        rect(&mut out, (left, y + 5.0), (length, ROW - 10.0), class, &b.tip);
-        text(&mut out, left - 8.0, y + ROW / 2.0 + 4.0, "end", "tick", &b.label);
+        rect(
+            &mut out,
+            (left, y + 5.0),
+            (length, ROW - 10.0),
+            class,
+            &b.tip,
+        );
+        text(
+            &mut out,
+            left - 8.0,
+            y + ROW / 2.0 + 4.0,
+            "end",
+            "tick",
+            &b.label,
+        );
         text(
             &mut out,
             left + length + 5.0,

@@ -219,8 +219,9 @@ fn the_embedded_baseline_passes_the_checks() {
     assert!(Baseline::from_json_str(EMBEDDED_BASELINE, ORIGIN).is_ok());
 }
 
-/// Found while writing these properties: a tenure range of 10^15 months made the
-/// calibration walk every month (practically forever).
+/// A former bug, found while writing these properties: a tenure range of
+/// 10^15 months made the calibration walk every month (practically
+/// forever).
 #[test]
 fn a_tenure_range_beyond_a_century_is_refused() {
     let text = r#"{"tenure_months": {"min": 0, "max": 1e15, "bins": [[0, 1e15]], "probs": [1]}}"#;
@@ -230,9 +231,9 @@ fn a_tenure_range_beyond_a_century_is_refused() {
     assert!(e.contains("tenure_months.max"), "{e}");
 }
 
-/// Found while writing these properties: weights of 1e308 sum to infinity, so
-/// every normalised weight was 0 and the last category always drawn, even
-/// with weight 0.
+/// A former bug, which the normalisation check of the mutation property
+/// finds: weights of 1e308 sum to infinity, so every normalised weight was 0
+/// and the last category always drawn, even with weight 0.
 #[test]
 fn weights_whose_sum_overflows_are_refused() {
     let text = r#"{"Contract": {"Month-to-month": 1e308, "One year": 1e308, "Two year": 0}}"#;
@@ -242,8 +243,8 @@ fn weights_whose_sum_overflows_are_refused() {
     assert!(e.contains("Contract") && e.contains("finite sum"), "{e}");
 }
 
-/// Found while writing these properties: coefficients near the largest float made
-/// the logit inf − inf, so churn risk scores were NaN.
+/// A former bug, found while writing these properties: coefficients near the
+/// largest float made the logit inf − inf, so churn risk scores were NaN.
 #[test]
 fn huge_coefficients_are_refused() {
     let text = r#"{"churn_model": {"tenure_per_month": 1e308, "noise_sd": 1e308}}"#;
