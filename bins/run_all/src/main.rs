@@ -37,6 +37,9 @@ struct Args {
     /// no defect injected (same seed, same ids).
     #[arg(long = "clean_twin", visible_alias = "clean-twin")]
     clean_twin: bool,
+    /// Also write the data profile: customers_v1_profile.csv and report.html.
+    #[arg(long = "report")]
+    report: bool,
     #[command(flatten)]
     output: OutputArgs,
 }
@@ -64,6 +67,13 @@ fn main() -> std::process::ExitCode {
         let r = run_all(&options, out_dir, mirror)?;
         for f in &r.files {
             println!("wrote {}/{} ({} bytes)", out_dir.display(), f.path, f.bytes);
+        }
+        if args.report {
+            let profile = novawireless_report::write_profile(out_dir)
+                .map_err(|e| PipelineError::Input(e.to_string()))?;
+            for f in &profile.files {
+                println!("wrote {}/{} ({} bytes)", out_dir.display(), f.path, f.bytes);
+            }
         }
         if let Some(m) = mirror {
             println!("mirrored the ledger files to {}", m.display());

@@ -551,6 +551,32 @@ fn profile_table(out: &mut String, profiles: &[ColumnProfile]) {
         out.push_str("</tr>\n");
     }
     out.push_str("</table></div>\n");
+    let sampled: Vec<&str> = profiles
+        .iter()
+        .filter(|p| p.numeric.is_some_and(|s| s.sampled))
+        .map(|p| p.column.as_str())
+        .collect();
+    if !sampled.is_empty() {
+        let _ = writeln!(
+            out,
+            "<p class=\"lede\">The percentiles of {} come from a uniform reservoir sample of {} \
+             values per column (seeded, so every run over the same file agrees); min, max, mean \
+             and std use every value.</p>",
+            esc(&sampled.join(", ")),
+            grouped(crate::SAMPLE_SIZE as u64)
+        );
+    }
+    if profiles
+        .iter()
+        .any(|p| matches!(p.distinct, crate::Distinct::MoreThan(_)))
+    {
+        let _ = writeln!(
+            out,
+            "<p class=\"lede\">distinct &gt;{}: the column has more distinct values than the \
+             profile tracks per column.</p>",
+            crate::DISTINCT_LIMIT
+        );
+    }
     let _ = write!(
         out,
         "<h3 class=\"sub\">Most frequent values</h3>\n<p class=\"lede\">Columns with at most {} \

@@ -39,14 +39,14 @@ fn px(x: f64) -> String {
     decimal((x * 10.0).round() / 10.0)
 }
 
-/// An axis from 0 to `top` in steps of 1, 2 or 5 × 10^k, about five
-/// ticks; whole steps when `whole`. Powers of ten are found by repeated
+/// An axis from 0 to `top` in steps of 1, 2 or 5 × 10^k, about `ticks`
+/// steps; whole steps when `whole`. Powers of ten are found by repeated
 /// multiplication, so the result is the same on every platform.
-fn scale(max: f64, whole: bool) -> (f64, f64) {
+fn scale(max: f64, whole: bool, ticks: f64) -> (f64, f64) {
     if max.is_nan() || max <= 0.0 {
         return (1.0, 1.0);
     }
-    let raw = max / 5.0;
+    let raw = max / ticks;
     let mut magnitude = 1.0;
     while magnitude * 10.0 <= raw {
         magnitude *= 10.0;
@@ -134,22 +134,24 @@ fn vertical_frame(
     y_axis: &str,
 ) -> ((f64, f64, f64, f64), f64) {
     const HEIGHT: f64 = 300.0;
-    let (left, top, right, bottom) = (64.0, 22.0, 16.0, 58.0);
+    let (step, y_top) = scale(max, whole, 5.0);
+    let ticks: Vec<(f64, String)> = (0..=(y_top / step).round() as u64)
+        .map(|i| step * i as f64)
+        .map(|value| (value, tick_label(value, whole)))
+        .collect();
+    // Room for the widest tick label and the rotated axis title left of it.
+    let widest = ticks
+        .iter()
+        .map(|(_, t)| t.chars().count())
+        .max()
+        .unwrap_or(1);
+    let left = (widest as f64 * 6.6 + 36.0).max(56.0);
+    let (top, right, bottom) = (22.0, 16.0, 58.0);
     let (w, h) = (WIDTH - left - right, HEIGHT - top - bottom);
-    let (step, y_top) = scale(max, whole);
-    let ticks = (y_top / step).round() as u64;
-    for i in 0..=ticks {
-        let value = step * i as f64;
+    for (value, label) in &ticks {
         let y = top + h - value / y_top * h;
-        line(out, (left, y), (left + w, y), "grid");
-        text(
-            out,
-            left - 6.0,
-            y + 4.0,
-            "end",
-            "tick",
-            &tick_label(value, whole),
-        );
+        line(out, (left, y), (left + w, y), "rule");
+        text(out, left - 6.0, y + 4.0, "end", "tick", label);
     }
     line(out, (left, top + h), (left + w, top + h), "axis");
     text(
@@ -268,12 +270,14 @@ pub(crate) fn rows(title: &str, x_axis: &str, bars: &[Bar], whole: bool, class: 
     let mut out = String::new();
     open(&mut out, title, height);
     let max = bars.iter().map(|b| b.value).fold(0.0, f64::max);
-    let (step, x_top) = scale(max, whole);
+    // As many steps as there is room for labels as wide as the largest.
+    let label_width = tick_label(max, whole).chars().count() as f64 * 6.6 + 18.0;
+    let (step, x_top) = scale(max, whole, (w / label_width).floor().clamp(2.0, 5.0));
     let ticks = (x_top / step).round() as u64;
     for i in 0..=ticks {
         let value = step * i as f64;
         let x = left + value / x_top * w;
-        line(&mut out, (x, top), (x, plot_bottom), "grid");
+        line(&mut out, (x, top), (x, plot_bottom), "rule");
         text(
             &mut out,
             x,
@@ -343,12 +347,13 @@ mod tests {
 
     #[test]
     fn scales_step_by_one_two_or_five() {
-        assert_eq!(scale(0.0, true), (1.0, 1.0));
-        assert_eq!(scale(3.0, true), (1.0, 3.0));
-        assert_eq!(scale(2.0, true), (1.0, 2.0));
-        assert_eq!(scale(1234.0, true), (500.0, 1500.0));
-        assert_eq!(scale(20_000.0, true), (5000.0, 20_000.0));
-        let (step, top) = scale(0.47, false);
+        assert_eq!(scale(0.0, true, 5.0), (1.0, 1.0));
+        assert_eq!(scale(3.0, true, 5.0), (1.0, 3.0));
+        assert_eq!(scale(2.0, true, 5.0), (1.0, 2.0));
+        assert_eq!(scale(1234.0, true, 5.0), (500.0, 1500.0));
+        assert_eq!(scale(20_000.0, true, 5.0), (5000.0, 20_000.0));
+        assert_eq!(scale(245_316.0, true, 3.0), (100_000.0, 300_000.0));
+        let (step, top) = scale(0.47, false, 5.0);
         assert_eq!((decimal(step), decimal(top)), ("0.1".into(), "0.5".into()));
     }
 
