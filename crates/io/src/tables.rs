@@ -462,6 +462,36 @@ mod tests {
     use super::*;
     use novawireless_model::{DeviceCategory, DeviceId, Imei, DEVICE_MODELS, SERIALS_PER_TAC};
 
+    /// The ledger's column list spells out the joined tables' columns; it
+    /// must stay the exact concatenation the join defines (SPEC section 7).
+    #[test]
+    fn ledger_columns_are_the_joined_tables_columns() {
+        let mut joined: Vec<&str> = LEDGER_COLUMNS[..14].to_vec();
+        joined.extend(&LINE_COLUMNS[6..]);
+        joined.extend(&CUSTOMER_COLUMNS[2..]);
+        joined.extend(["product_type_eip", "eip_status", "installment_months"]);
+        joined.extend(["product_type_usage"]);
+        joined.extend(&USAGE_COLUMNS[6..]);
+        assert_eq!(&LEDGER_COLUMNS[..LEDGER_REQUIRED], &joined[..]);
+        assert_eq!(
+            &LEDGER_COLUMNS[..9],
+            &[
+                "customer_id",
+                "account_id",
+                "line_id",
+                "msisdn",
+                "product_type",
+                "status",
+                "agreement_number",
+                "eip_imei",
+                "usage_imei"
+            ]
+        );
+        assert_eq!(AGREEMENT_COLUMNS[8], LEDGER_COLUMNS[41]);
+        assert_eq!(LEDGER_COLUMNS[LEDGER_BILLING], "billing_agreement_type");
+        assert_eq!(LEDGER_COLUMNS[LEDGER_ANOMALY], "imei_anomaly_type");
+    }
+
     #[test]
     fn device_rows_keep_their_first_columns_and_add_the_tac_model() {
         let m = &DEVICE_MODELS[0];
