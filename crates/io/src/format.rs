@@ -35,7 +35,7 @@ pub fn decimal(out: &mut Vec<u8>, value: f64, decimals: u32) {
     out.push(b'.');
     let mut fraction = magnitude % scale;
     let mut width = decimals;
-    while width > 1 && fraction % 10 == 0 {
+    while width > 1 && fraction.is_multiple_of(10) {
         fraction /= 10;
         width -= 1;
     }

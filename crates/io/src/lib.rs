@@ -8,6 +8,7 @@
 
 pub mod format;
 mod output;
+pub mod parquet;
 pub mod read;
 pub mod tables;
 

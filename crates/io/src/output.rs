@@ -359,6 +359,79 @@ impl TableWriter {
     }
 }
 
+impl OutputSet {
+    /// Starts a file written through [`std::io::Write`] (a Parquet table,
+    /// say): staged under a temporary name like every other file, hashed and
+    /// counted as it is written. Hand it back to [`OutputSet::finish_writer`]
+    /// once complete.
+    pub fn writer(&mut self, name: &str) -> Result<StagedWriter, OutputError> {
+        let target = self.dir.join(name);
+        let temp = self.dir.join(format!(".{name}{TEMP_SUFFIX}"));
+        let file = File::create(&temp).map_err(|e| OutputError::write(&target, e))?;
+        self.pending.push(Pending {
+            temp,
+            target: target.clone(),
+        });
+        Ok(StagedWriter {
+            name: name.to_string(),
+            target,
+            file,
+            hasher: Sha256::new(),
+            bytes: 0,
+        })
+    }
+
+    /// Syncs a finished [`StagedWriter`] and records its size and hash.
+    pub fn finish_writer(&mut self, mut writer: StagedWriter) -> Result<(), OutputError> {
+        writer
+            .file
+            .flush()
+            .and_then(|()| writer.file.sync_all())
+            .map_err(|e| OutputError::write(&writer.target, e))?;
+        self.records.push(FileRecord {
+            path: writer.name,
+            bytes: writer.bytes,
+            sha256: hex(&writer.hasher.finalize()),
+        });
+        Ok(())
+    }
+}
+
+/// A file of an [`OutputSet`] written through [`std::io::Write`]: bytes go
+/// to its temporary file and into its SHA-256. Write errors name the target.
+pub struct StagedWriter {
+    name: String,
+    target: PathBuf,
+    file: File,
+    hasher: Sha256,
+    bytes: u64,
+}
+
+impl StagedWriter {
+    /// Bytes written so far.
+    pub fn bytes(&self) -> u64 {
+        self.bytes
+    }
+}
+
+impl Write for StagedWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.file.write(buf).map_err(|e| {
+            std::io::Error::new(
+                e.kind(),
+                format!("{}: cannot write: {e}", self.target.display()),
+            )
+        })?;
+        self.hasher.update(&buf[..n]);
+        self.bytes += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -144,7 +144,7 @@ mod tests {
                 }
             })
             .sum();
-        sum % 10 == 0
+        sum.is_multiple_of(10)
     }
 
     proptest! {
