@@ -17,6 +17,7 @@ struct Args {
 
 fn main() -> std::process::ExitCode {
     main_with(|args: Args| -> Result<(), PipelineError> {
+        args.output.require_csv("build_master_account_ledger")?;
         let started = Instant::now();
         let out_dir = &args.output.out_dir;
         let in_dir = args.ledger.in_dir.as_deref().unwrap_or(out_dir);

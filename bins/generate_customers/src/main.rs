@@ -17,6 +17,7 @@ struct Args {
 
 fn main() -> std::process::ExitCode {
     main_with(|args: Args| -> Result<(), PipelineError> {
+        args.output.require_csv("generate_customers")?;
         let started = Instant::now();
         let report = generate_customers(
             &GenerateOptions {

@@ -58,11 +58,13 @@ fn main() -> std::process::ExitCode {
         let options = RunAllOptions {
             generate: GenerateOptions {
                 progress: !args.output.quiet,
+                format: args.output.format,
                 ..GenerateOptions::from(&args.generate)
             },
             anomalies: params,
             shard: args.shard,
             clean_twin: args.clean_twin,
+            format: args.output.format,
         };
         let r = run_all(&options, out_dir, mirror)?;
         for f in &r.files {

@@ -188,7 +188,7 @@ fn usage_snapshot_date_with_a_time() {
 
 #[test]
 fn unknown_format_lists_the_known_ones() {
-    refused(&["--format", "parquet"], &["--format", "parquet", "csv"]);
+    refused(&["--format", "xlsx"], &["--format", "xlsx", "csv, parquet"]);
 }
 
 #[test]

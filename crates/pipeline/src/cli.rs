@@ -261,6 +261,18 @@ pub struct AnomalyArgs {
     pub within_customer_only: bool,
 }
 
+impl OutputArgs {
+    /// Refuses `--format parquet` in a step that writes CSV only so far.
+    pub fn require_csv(&self, step: &str) -> Result<(), crate::PipelineError> {
+        match self.format {
+            Format::Csv => Ok(()),
+            Format::Parquet => Err(crate::PipelineError::Input(format!(
+                "--format parquet: {step} writes CSV only so far; run_all writes Parquet"
+            ))),
+        }
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

@@ -41,6 +41,30 @@ pub const TOOL: &str = concat!("novawireless ", env!("CARGO_PKG_VERSION"));
 pub enum Format {
     /// Comma-separated values.
     Csv,
+    /// Apache Parquet with typed, nullable columns, Zstd-compressed
+    /// (`run_all` only so far).
+    Parquet,
+}
+
+impl Format {
+    /// The spelling receipts use.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Parquet => "parquet",
+        }
+    }
+
+    /// The file name of a table in this format, from its CSV name.
+    pub fn file_name(self, csv_name: &str) -> String {
+        match self {
+            Format::Csv => csv_name.to_string(),
+            Format::Parquet => match csv_name.strip_suffix(".csv") {
+                Some(stem) => format!("{stem}.parquet"),
+                None => csv_name.to_string(),
+            },
+        }
+    }
 }
 
 /// Any error of a pipeline step; the message is one line naming the flag,

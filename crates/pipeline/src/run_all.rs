@@ -8,18 +8,21 @@
 
 use crate::parallel::{plan, process_in_order, Chunk, Recycler, BLOCK_CUSTOMERS};
 use crate::progress::Progress;
-use crate::step1::{write_step1_receipt, Step1Buffers, Step1Counts, Step1Writer};
+use crate::step1::{write_step1_receipt, Step1Counts, STEP1_FILES};
 use crate::step2::{write_ledger_receipt, FlagCounts, LEDGER_FILE, LEDGER_RECEIPT};
 use crate::step3::{
     chunk_inject, chunk_pools, write_anomaly_receipt, AnomalySummary, ANOMALY_LEDGER_FILE,
     ANOMALY_RECEIPT, EXAMPLES_FILE, MANIFEST_FILE,
 };
-use crate::{load_baseline, GenerateOptions, PipelineError};
+use crate::{load_baseline, Format, GenerateOptions, PipelineError};
 use novawireless_accounts::{AccountGenerator, CustomerRange};
 use novawireless_anomalies::{is_example, recompute_flags};
 use novawireless_anomalies::{AnomalyCounts, AnomalyParams, MissingPools};
 use novawireless_billing::BillingCounts;
-use novawireless_io::{tables, LedgerSchema, OutputSet};
+use novawireless_io::parquet::{
+    self, ArrowError, ParquetTableWriter, RecordBatch, SchemaRef, StagedWriter,
+};
+use novawireless_io::{tables, LedgerSchema, OutputSet, TableWriter};
 use novawireless_ledger::join;
 use novawireless_model::{Defect, LedgerRow};
 use rayon::prelude::*;
@@ -100,21 +103,127 @@ impl std::ops::AddAssign for FlagCounts {
     }
 }
 
+/// The tables `run_all` writes, in order: the index of each in a chunk's
+/// parts and in the writer's sinks.
+const CUSTOMERS: usize = 0;
+const LINES: usize = 1;
+const DEVICES: usize = 2;
+const AGREEMENTS: usize = 3;
+const USAGE: usize = 4;
+const LEDGER: usize = 5;
+const ANOMALIES: usize = 6;
+const EXAMPLES: usize = 7;
+const MANIFEST: usize = 8;
+const CLEAN: usize = 9;
+const TABLES: usize = 10;
+
+/// References to every row of a slice.
+fn refs<T>(rows: &[T]) -> Vec<&T> {
+    rows.iter().collect()
+}
+
+/// One table's rows of one chunk: CSV text or an Arrow batch.
+#[derive(Default)]
+struct Part {
+    csv: Vec<u8>,
+    batch: Option<RecordBatch>,
+    rows: u64,
+}
+
+impl Part {
+    /// Formats `rows` in `format`, reusing this part's buffer.
+    fn fill<'a, T: 'a>(
+        &mut self,
+        format: Format,
+        rows: &[&'a T],
+        csv: impl Fn(&mut Vec<u8>, &T),
+        batch: impl FnOnce(&mut dyn Iterator<Item = &'a T>) -> Result<RecordBatch, ArrowError>,
+    ) -> Result<(), PipelineError> {
+        self.csv.clear();
+        self.batch = None;
+        self.rows = rows.len() as u64;
+        match format {
+            Format::Csv => {
+                for r in rows {
+                    csv(&mut self.csv, r);
+                }
+            }
+            Format::Parquet => {
+                self.batch = Some(batch(&mut rows.iter().copied()).map_err(internal)?);
+            }
+        }
+        Ok(())
+    }
+}
+
 /// One chunk's output tables, formatted on a worker thread.
 #[derive(Default)]
 struct ChunkOutput {
-    step1: Step1Buffers,
-    ledger: Vec<u8>,
-    anomalies: Vec<u8>,
-    examples: Vec<u8>,
-    example_rows: u64,
-    defects: Vec<Defect>,
-    manifest: Vec<u8>,
-    clean: Vec<u8>,
+    parts: [Part; TABLES],
+    step1: Step1Counts,
     flags: FlagCounts,
     final_flags: FlagCounts,
     anomaly_counts: AnomalyCounts,
     billing: BillingCounts,
+    defects: Vec<Defect>,
+}
+
+/// Where one table goes: a CSV table, or one Parquet writer per file name.
+enum Sink {
+    Csv(TableWriter),
+    Parquet(Vec<ParquetTableWriter<StagedWriter>>),
+}
+
+impl Sink {
+    fn open(
+        out: &mut OutputSet,
+        format: Format,
+        csv_names: &[&str],
+        columns: &[&str],
+        schema: SchemaRef,
+    ) -> Result<Self, PipelineError> {
+        Ok(match format {
+            Format::Csv => Sink::Csv(out.table(csv_names, columns)?),
+            Format::Parquet => {
+                let mut writers = Vec::with_capacity(csv_names.len());
+                for name in csv_names {
+                    let staged = out.writer(&format.file_name(name))?;
+                    writers
+                        .push(ParquetTableWriter::new(staged, schema.clone()).map_err(internal)?);
+                }
+                Sink::Parquet(writers)
+            }
+        })
+    }
+
+    fn put(&mut self, part: &Part) -> Result<(), PipelineError> {
+        match self {
+            Sink::Csv(table) => table.append(&part.csv, part.rows)?,
+            Sink::Parquet(writers) => {
+                if let Some(batch) = &part.batch {
+                    for w in writers {
+                        w.write(batch).map_err(internal)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(self, out: &mut OutputSet) -> Result<(), PipelineError> {
+        match self {
+            Sink::Csv(table) => {
+                out.finish(table)?;
+            }
+            Sink::Parquet(writers) => {
+                for w in writers {
+                    let (staged, _) = w.into_inner().map_err(internal)?;
+                    out.finish_writer(staged)?;
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The ledger of the same population with no defect injected.
@@ -131,6 +240,8 @@ pub struct RunAllOptions {
     pub shard: Option<Shard>,
     /// Also write the clean twin, [`CLEAN_LEDGER_FILE`].
     pub clean_twin: bool,
+    /// Output format of the tables (receipts are JSON).
+    pub format: Format,
 }
 
 /// Runs the four steps into `out_dir` for all customers, or for one shard,
@@ -195,11 +306,31 @@ pub fn run_all(
         anomaly_type: true,
         billing_agreement_type: false,
     };
+    let format = options.format;
     let recycler = Recycler::<ChunkOutput>::default();
     let process = |c: Chunk| -> Result<ChunkOutput, PipelineError> {
         let mut o = recycler.take();
         let chunk = generator.generate(c.range, c.first_line);
-        o.step1.format_into(&chunk);
+        o.step1 = Step1Counts::of(&chunk);
+        let p = &mut o.parts;
+        p[CUSTOMERS].fill(format, &refs(&chunk.customers), tables::customer_row, |r| {
+            parquet::customer_batch(r)
+        })?;
+        p[LINES].fill(format, &refs(&chunk.lines), tables::line_row, |r| {
+            parquet::line_batch(r)
+        })?;
+        p[DEVICES].fill(format, &refs(&chunk.devices), tables::device_row, |r| {
+            parquet::device_batch(r)
+        })?;
+        p[AGREEMENTS].fill(
+            format,
+            &refs(&chunk.agreements),
+            tables::agreement_row,
+            |r| parquet::agreement_batch(r),
+        )?;
+        p[USAGE].fill(format, &refs(&chunk.usage), tables::usage_row, |r| {
+            parquet::usage_batch(r)
+        })?;
         let mut rows = join(
             &chunk.customers,
             &chunk.lines,
@@ -210,7 +341,6 @@ pub fn run_all(
         drop(chunk);
         o.flags = FlagCounts::default();
         o.flags.add(&rows);
-        o.clean.clear();
         if options.clean_twin {
             // The same rows with the generation-time mismatch undone and no
             // step-3 defect: what the final ledger is once the manifest is undone.
@@ -223,63 +353,135 @@ pub fn run_all(
                 recompute_flags(r);
             }
             novawireless_billing::apply(&mut clean).map_err(internal)?;
-            for r in &clean {
-                tables::ledger_row(&mut o.clean, r, final_schema);
-            }
+            o.parts[CLEAN].fill(
+                format,
+                &refs(&clean),
+                |out, r| tables::ledger_row(out, r, final_schema),
+                |r| parquet::ledger_batch(r, final_schema),
+            )?;
         }
         o.defects.clear();
         o.anomaly_counts = chunk_inject(&mut rows, anomalies, pools, &mut o.defects)?;
-        o.manifest.clear();
-        for d in &o.defects {
-            tables::manifest_row(&mut o.manifest, d);
-        }
-        o.anomalies.clear();
-        o.examples.clear();
-        o.example_rows = 0;
-        for r in &rows {
-            tables::ledger_row(&mut o.anomalies, r, anomaly_schema);
-            if is_example(r) {
-                tables::example_row(&mut o.examples, r);
-                o.example_rows += 1;
-            }
-        }
+        let p = &mut o.parts;
+        p[MANIFEST].fill(format, &refs(&o.defects), tables::manifest_row, |r| {
+            parquet::manifest_batch(r)
+        })?;
+        p[ANOMALIES].fill(
+            format,
+            &refs(&rows),
+            |out, r| tables::ledger_row(out, r, anomaly_schema),
+            |r| parquet::ledger_batch(r, anomaly_schema),
+        )?;
+        let examples: Vec<&LedgerRow> = rows.iter().filter(|r| is_example(r)).collect();
+        p[EXAMPLES].fill(format, &examples, tables::example_row, |r| {
+            parquet::example_batch(r)
+        })?;
+        drop(examples);
         o.billing = novawireless_billing::apply(&mut rows).map_err(internal)?;
         o.final_flags = FlagCounts::default();
         o.final_flags.add(&rows);
-        o.ledger.clear();
-        for r in &rows {
-            tables::ledger_row(&mut o.ledger, r, final_schema);
-        }
+        o.parts[LEDGER].fill(
+            format,
+            &refs(&rows),
+            |out, r| tables::ledger_row(out, r, final_schema),
+            |r| parquet::ledger_batch(r, final_schema),
+        )?;
         Ok(o)
     };
 
     let mut out = OutputSet::create(out_dir)?;
-    let mut step1 = Step1Writer::start(&mut out)?;
-    let mut ledger = out.table(&[LEDGER_FILE], &final_schema.columns())?;
-    let mut anomaly_ledger = out.table(&[ANOMALY_LEDGER_FILE], &anomaly_schema.columns())?;
-    let mut examples = out.table(&[EXAMPLES_FILE], tables::EXAMPLE_COLUMNS)?;
-    let mut manifest = out.table(&[MANIFEST_FILE], tables::MANIFEST_COLUMNS)?;
-    let mut clean = if options.clean_twin {
-        Some(out.table(&[CLEAN_LEDGER_FILE], &final_schema.columns())?)
-    } else {
-        None
-    };
+    let ledger_columns = final_schema.columns();
+    let anomaly_columns = anomaly_schema.columns();
+    let mut sinks = vec![
+        Sink::open(
+            &mut out,
+            format,
+            &STEP1_FILES[..2],
+            tables::CUSTOMER_COLUMNS,
+            parquet::customer_schema(),
+        )?,
+        Sink::open(
+            &mut out,
+            format,
+            &[STEP1_FILES[2]],
+            tables::LINE_COLUMNS,
+            parquet::line_schema(),
+        )?,
+        Sink::open(
+            &mut out,
+            format,
+            &[STEP1_FILES[3]],
+            tables::DEVICE_COLUMNS,
+            parquet::device_schema(),
+        )?,
+        Sink::open(
+            &mut out,
+            format,
+            &[STEP1_FILES[4]],
+            tables::AGREEMENT_COLUMNS,
+            parquet::agreement_schema(),
+        )?,
+        Sink::open(
+            &mut out,
+            format,
+            &[STEP1_FILES[5]],
+            tables::USAGE_COLUMNS,
+            parquet::usage_schema(),
+        )?,
+        Sink::open(
+            &mut out,
+            format,
+            &[LEDGER_FILE],
+            &ledger_columns,
+            parquet::ledger_schema(final_schema),
+        )?,
+        Sink::open(
+            &mut out,
+            format,
+            &[ANOMALY_LEDGER_FILE],
+            &anomaly_columns,
+            parquet::ledger_schema(anomaly_schema),
+        )?,
+        Sink::open(
+            &mut out,
+            format,
+            &[EXAMPLES_FILE],
+            tables::EXAMPLE_COLUMNS,
+            parquet::example_schema(),
+        )?,
+        Sink::open(
+            &mut out,
+            format,
+            &[MANIFEST_FILE],
+            tables::MANIFEST_COLUMNS,
+            parquet::manifest_schema(),
+        )?,
+    ];
+    if options.clean_twin {
+        sinks.push(Sink::open(
+            &mut out,
+            format,
+            &[CLEAN_LEDGER_FILE],
+            &ledger_columns,
+            parquet::ledger_schema(final_schema),
+        )?);
+    }
+    let mut step1_counts = Step1Counts::default();
     let mut flag_counts = FlagCounts::default();
     let mut final_counts = FlagCounts::default();
     let mut anomaly_counts = AnomalyCounts::default();
     let mut billing = BillingCounts::default();
+    let mut example_rows = 0;
+    let mut manifest_rows = 0;
     let mut progress = Progress::new("tables", range.len(), generate.progress);
     process_in_order(&chunks, process, |mut o| {
-        progress.add(o.step1.counts.customers);
-        step1.append(&o.step1)?;
-        let rows = o.flags.rows;
-        ledger.append(&o.ledger, rows)?;
-        anomaly_ledger.append(&o.anomalies, rows)?;
-        examples.append(&o.examples, o.example_rows)?;
-        manifest.append(&o.manifest, o.defects.len() as u64)?;
-        if let Some(clean) = clean.as_mut() {
-            clean.append(&o.clean, rows)?;
+        progress.add(o.step1.customers);
+        for (sink, part) in sinks.iter_mut().zip(&o.parts) {
+            sink.put(part)?;
         }
+        step1_counts += o.step1;
+        example_rows += o.parts[EXAMPLES].rows;
+        manifest_rows += o.parts[MANIFEST].rows;
         flag_counts += o.flags;
         final_counts += o.final_flags;
         anomaly_counts += o.anomaly_counts;
@@ -288,20 +490,15 @@ pub fn run_all(
         Ok(())
     })?;
     progress.finish();
-    let step1_counts = step1.finish(&mut out)?;
-    let example_rows = examples.row_count();
-    out.finish(ledger)?;
-    out.finish(anomaly_ledger)?;
-    out.finish(examples)?;
-    let manifest_rows = out.finish(manifest)?;
-    if let Some(clean) = clean {
-        out.finish(clean)?;
+    for sink in sinks {
+        sink.finish(&mut out)?;
     }
     let records = out.records().to_vec();
     let pick = |names: &[&str]| -> Vec<_> {
+        let names: Vec<String> = names.iter().map(|n| format.file_name(n)).collect();
         records
             .iter()
-            .filter(|r| names.contains(&r.path.as_str()))
+            .filter(|r| names.contains(&r.path))
             .cloned()
             .collect()
     };
@@ -319,6 +516,7 @@ pub fn run_all(
         flag_counts,
         Some(final_counts),
         &pick(&[LEDGER_FILE]),
+        format,
     )?;
     let summary = AnomalySummary::new(&anomaly_counts, example_rows, manifest_rows);
     write_anomaly_receipt(
@@ -334,21 +532,20 @@ pub fn run_all(
             LEDGER_FILE,
             CLEAN_LEDGER_FILE,
         ]),
+        format,
     )?;
     let files = out.commit()?;
     if let Some(mirror_dir) = mirror_dir {
-        novawireless_io::mirror(
-            out_dir,
-            &[
-                LEDGER_FILE,
-                LEDGER_RECEIPT,
-                ANOMALY_LEDGER_FILE,
-                EXAMPLES_FILE,
-                MANIFEST_FILE,
-                ANOMALY_RECEIPT,
-            ],
-            mirror_dir,
-        )?;
+        let tables = [
+            LEDGER_FILE,
+            ANOMALY_LEDGER_FILE,
+            EXAMPLES_FILE,
+            MANIFEST_FILE,
+        ];
+        let mut names: Vec<String> = tables.iter().map(|n| format.file_name(n)).collect();
+        names.extend([LEDGER_RECEIPT.to_string(), ANOMALY_RECEIPT.to_string()]);
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        novawireless_io::mirror(out_dir, &names, mirror_dir)?;
     }
     Ok(RunAllReport {
         step1: step1_counts,

@@ -35,6 +35,8 @@ pub struct GenerateOptions {
     pub chunk_customers: u64,
     /// Show progress bars on stderr (when it is a terminal).
     pub progress: bool,
+    /// Output format of the tables.
+    pub format: crate::Format,
 }
 
 impl From<&crate::cli::GenerateArgs> for GenerateOptions {
@@ -51,6 +53,7 @@ impl From<&crate::cli::GenerateArgs> for GenerateOptions {
             config: a.config.clone(),
             chunk_customers: a.chunk_customers,
             progress: false,
+            format: crate::Format::Csv,
         }
     }
 }
@@ -295,10 +298,21 @@ pub(crate) fn write_step1_receipt(
                 [r.start, r.end]
             }),
             churn_model_intercept,
-            format: "csv",
+            format: options.format.as_str(),
         },
         row_counts: counts,
         files,
     };
     Ok(out.json("customer_generation_receipt.json", &receipt)?)
+}
+
+impl std::ops::AddAssign for Step1Counts {
+    fn add_assign(&mut self, o: Step1Counts) {
+        self.customers += o.customers;
+        self.lines += o.lines;
+        self.devices += o.devices;
+        self.eip_agreements += o.eip_agreements;
+        self.usage_rows += o.usage_rows;
+        self.generation_usage_mismatches += o.generation_usage_mismatches;
+    }
 }

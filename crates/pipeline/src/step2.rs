@@ -75,6 +75,7 @@ pub(crate) fn write_ledger_receipt(
     counts: FlagCounts,
     final_ledger_counts: Option<FlagCounts>,
     files: &[FileRecord],
+    format: crate::Format,
 ) -> Result<(), PipelineError> {
     let receipt = LedgerReceipt {
         dataset: "novawireless_master_account_ledger",
@@ -82,7 +83,7 @@ pub(crate) fn write_ledger_receipt(
         tool: TOOL,
         parameters: LedgerParameters {
             in_dir: in_dir.display().to_string(),
-            format: "csv",
+            format: format.as_str(),
         },
         row_counts: counts,
         final_ledger_counts,
@@ -525,7 +526,7 @@ fn build(
     }
     out.finish(table)?;
     let files = out.records().to_vec();
-    write_ledger_receipt(&mut out, in_dir, counts, None, &files)?;
+    write_ledger_receipt(&mut out, in_dir, counts, None, &files, crate::Format::Csv)?;
     out.commit()?;
     if let Some(mirror_dir) = mirror_dir {
         novawireless_io::mirror(out_dir, &[LEDGER_FILE, LEDGER_RECEIPT], mirror_dir)?;

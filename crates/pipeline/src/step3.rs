@@ -227,6 +227,7 @@ pub(crate) fn write_anomaly_receipt(
     in_dir: &Path,
     summary: AnomalySummary,
     files: &[FileRecord],
+    format: crate::Format,
 ) -> Result<(), PipelineError> {
     let receipt = AnomalyReceipt {
         dataset: "novawireless_master_account_ledger",
@@ -239,7 +240,7 @@ pub(crate) fn write_anomaly_receipt(
             within_customer_only: params.within_customer_only,
             overwrite_base,
             in_dir: in_dir.display().to_string(),
-            format: "csv",
+            format: format.as_str(),
         },
         realised: summary,
         files,
@@ -418,7 +419,15 @@ fn inject_in_groups(
     let manifest_rows = out.finish(manifest)?;
     let summary = AnomalySummary::new(&counts, examples, manifest_rows);
     let files = out.records().to_vec();
-    write_anomaly_receipt(&mut out, params, overwrite_base, in_dir, summary, &files)?;
+    write_anomaly_receipt(
+        &mut out,
+        params,
+        overwrite_base,
+        in_dir,
+        summary,
+        &files,
+        crate::Format::Csv,
+    )?;
     out.commit()?;
     if let Some(mirror_dir) = mirror_dir {
         let mut names = vec![

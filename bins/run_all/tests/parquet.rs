@@ -1,0 +1,174 @@
+//! `run_all --format parquet` writes the same tables with the same values as
+//! a CSV run with the same flags: typed columns, nulls where the CSV is empty.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "common/mod.rs"]
+mod common;
+
+use arrow_array::{Array, Date32Array, Float64Array, Int32Array, RecordBatch, StringArray};
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use std::fs::{self, File};
+use std::path::Path;
+use std::process::Command;
+
+const TABLES: &[&str] = &[
+    "customers",
+    "customers_v1",
+    "lines",
+    "devices",
+    "eip_agreements",
+    "line_device_usage",
+    "master_account_ledger",
+    "master_account_ledger__anomalies",
+    "imei_anomaly_examples",
+    "anomaly_manifest",
+    "master_account_ledger__clean",
+];
+
+fn run_all(out: &Path, extra: &[&str]) {
+    let output = Command::new(env!("CARGO_BIN_EXE_run_all"))
+        .arg("--out_dir")
+        .arg(out)
+        .args([
+            "--n_customers",
+            "1500",
+            "--no_params_mirror",
+            "--clean_twin",
+            "--quiet",
+        ])
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+fn batches(path: &Path) -> Vec<RecordBatch> {
+    ParquetRecordBatchReaderBuilder::try_new(File::open(path).unwrap())
+        .unwrap()
+        .build()
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+/// The value of a cell as the CSV writes it; floats are compared as numbers.
+fn same(array: &dyn Array, row: usize, csv: &str, what: &str) {
+    if array.is_null(row) {
+        assert_eq!(csv, "", "{what}: null in Parquet, {csv:?} in CSV");
+        return;
+    }
+    let any = array.as_any();
+    if let Some(a) = any.downcast_ref::<StringArray>() {
+        assert_eq!(a.value(row), csv, "{what}");
+    } else if let Some(a) = any.downcast_ref::<Int32Array>() {
+        assert_eq!(a.value(row).to_string(), csv, "{what}");
+    } else if let Some(a) = any.downcast_ref::<Float64Array>() {
+        assert_eq!(a.value(row), csv.parse::<f64>().unwrap(), "{what}");
+    } else if let Some(a) = any.downcast_ref::<Date32Array>() {
+        assert_eq!(civil_date(a.value(row)), csv, "{what}");
+    } else {
+        panic!("{what}: unexpected column type {:?}", array.data_type());
+    }
+}
+
+/// `YYYY-MM-DD` of a day count since 1970-01-01 (Howard Hinnant's
+/// civil-from-days algorithm).
+fn civil_date(days: i32) -> String {
+    let z = i64::from(days) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+#[test]
+fn a_parquet_run_holds_the_values_of_the_csv_run() {
+    let root = tempfile::tempdir().unwrap();
+    let (csv_dir, parquet_dir) = (root.path().join("csv"), root.path().join("parquet"));
+    run_all(&csv_dir, &[]);
+    run_all(&parquet_dir, &["--format", "parquet"]);
+    for table in TABLES {
+        let mut reader = csv::Reader::from_path(csv_dir.join(format!("{table}.csv"))).unwrap();
+        let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+        let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        let batches = batches(&parquet_dir.join(format!("{table}.parquet")));
+        let schema = batches[0].schema();
+        let names: Vec<&str> = schema.fields().iter().map(|f| f.name().as_str()).collect();
+        assert_eq!(names, header, "{table}: columns");
+        let mut row = 0;
+        for batch in &batches {
+            for i in 0..batch.num_rows() {
+                for (c, name) in header.iter().enumerate() {
+                    let what = format!("{table} row {} {name}", row + 1);
+                    same(batch.column(c).as_ref(), i, &rows[row][c], &what);
+                }
+                row += 1;
+            }
+        }
+        assert_eq!(row, rows.len(), "{table}: row count");
+    }
+    // Receipts say which format they describe.
+    let receipt =
+        fs::read_to_string(parquet_dir.join("imei_anomaly_injection_receipt.json")).unwrap();
+    assert!(
+        receipt.contains("\"format\": \"parquet\"") && receipt.contains("anomaly_manifest.parquet")
+    );
+}
+
+#[test]
+fn a_parquet_run_is_deterministic() {
+    let root = tempfile::tempdir().unwrap();
+    let (a, b) = (root.path().join("a"), root.path().join("b"));
+    run_all(&a, &["--format", "parquet", "--chunk_customers", "1024"]);
+    run_all(&b, &["--format", "parquet", "--chunk_customers", "2048"]);
+    for table in TABLES {
+        let name = format!("{table}.parquet");
+        assert!(
+            fs::read(a.join(&name)).unwrap() == fs::read(b.join(&name)).unwrap(),
+            "{name} differs"
+        );
+    }
+}
+
+#[test]
+fn steps_that_write_csv_only_refuse_parquet_and_unknown_formats_are_refused() {
+    let root = tempfile::tempdir().unwrap();
+    for step in [
+        "generate_customers",
+        "build_master_account_ledger",
+        "inject_imei_anomalies",
+        "fix_ledger_contract_proxy",
+    ] {
+        let output = Command::new(common::step_binary(step))
+            .arg("--out_dir")
+            .arg(root.path().join(step))
+            .args(["--format", "parquet"])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{step}: {stderr}");
+        assert!(
+            stderr.contains("--format parquet") && stderr.trim_end().lines().count() == 1,
+            "{step}: {stderr}"
+        );
+        assert!(!root.path().join(step).join("customers.csv").exists());
+    }
+    let output = Command::new(env!("CARGO_BIN_EXE_run_all"))
+        .arg("--out_dir")
+        .arg(root.path().join("x"))
+        .args(["--format", "feather"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("[possible values: csv, parquet]"));
+}
