@@ -7,6 +7,7 @@
 #   scripts/bench.sh                     # 10k, 1M and 10M customers
 #   scripts/bench.sh 10000 1000000       # chosen sizes
 #   RUNS=5 BENCH_DIR=/mnt/fast scripts/bench.sh
+#   FORMAT=parquet scripts/bench.sh 10000 1000000 10000000
 #
 # Needs /usr/bin/time (GNU time) and room for the largest output in
 # BENCH_DIR (about 2.4 KB per customer: 24 GB for 10M).
@@ -16,6 +17,7 @@ cd "$(dirname "$0")/.."
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(10000 1000000 10000000)
 runs=${RUNS:-3}
+format=${FORMAT:-csv}
 dir=${BENCH_DIR:-target/bench}
 mkdir -p "$dir"
 
@@ -23,7 +25,7 @@ cargo build --release --quiet --bin run_all
 bin=target/release/run_all
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
-echo "threads: ${RAYON_NUM_THREADS:-$(nproc)}"
+echo "threads: ${RAYON_NUM_THREADS:-$(nproc)}, format: $format"
 
 dd_out=$(dd if=/dev/zero of="$dir/dd.tmp" bs=1M count=2000 conv=fdatasync 2>&1 | tail -1)
 rm -f "$dir/dd.tmp"
@@ -41,7 +43,7 @@ for n in "${sizes[@]}"; do
     rm -rf "$dir/run"
     sync
     /usr/bin/time -f '%e %M' -o "$dir/time.txt" \
-      "$bin" --n_customers "$n" --out_dir "$dir/run" --no_params_mirror >/dev/null 2>"$dir/stderr.txt"
+      "$bin" --n_customers "$n" --out_dir "$dir/run" --no_params_mirror --quiet --format "$format" >/dev/null 2>"$dir/stderr.txt"
     read -r wall rss < "$dir/time.txt"
     walls+=("$wall")
     [ "$rss" -gt "$rss_max" ] && rss_max=$rss

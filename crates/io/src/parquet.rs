@@ -65,7 +65,7 @@ pub const CREATED_BY: &str = "novawireless";
 pub const ZSTD_LEVEL: i32 = 3;
 
 /// Rows per row group (the last one may hold fewer).
-pub const ROW_GROUP_ROWS: usize = 1 << 18;
+pub const ROW_GROUP_ROWS: usize = 1 << 16;
 
 /// Rows the encoder takes at a time; [`ParquetTableWriter`] hands it only
 /// whole blocks, so that page boundaries do not depend on batch boundaries.

@@ -20,7 +20,7 @@ use novawireless_anomalies::{is_example, recompute_flags};
 use novawireless_anomalies::{AnomalyCounts, AnomalyParams, MissingPools};
 use novawireless_billing::BillingCounts;
 use novawireless_io::parquet::{
-    self, ArrowError, ParquetTableWriter, RecordBatch, SchemaRef, StagedWriter,
+    self, ArrowError, ParquetError, ParquetTableWriter, RecordBatch, SchemaRef, StagedWriter,
 };
 use novawireless_io::{tables, LedgerSchema, OutputSet, TableWriter};
 use novawireless_ledger::join;
@@ -168,10 +168,32 @@ struct ChunkOutput {
     defects: Vec<Defect>,
 }
 
-/// Where one table goes: a CSV table, or one Parquet writer per file name.
+/// Where one table goes: a CSV table, or one Parquet encoder thread per
+/// file name (encoding is the costly part of Parquet output, so tables are
+/// encoded in parallel; each thread writes its batches in chunk order).
 enum Sink {
     Csv(TableWriter),
-    Parquet(Vec<ParquetTableWriter<StagedWriter>>),
+    Parquet(Vec<ParquetThread>),
+}
+
+type Encoded = Result<(StagedWriter, u64), ParquetError>;
+
+struct ParquetThread {
+    batches: std::sync::mpsc::SyncSender<RecordBatch>,
+    done: std::thread::JoinHandle<Encoded>,
+}
+
+impl ParquetThread {
+    fn start(mut writer: ParquetTableWriter<StagedWriter>) -> Self {
+        let (batches, received) = std::sync::mpsc::sync_channel::<RecordBatch>(4);
+        let done = std::thread::spawn(move || -> Encoded {
+            for batch in received {
+                writer.write(&batch)?;
+            }
+            writer.into_inner()
+        });
+        ParquetThread { batches, done }
+    }
 }
 
 impl Sink {
@@ -185,13 +207,14 @@ impl Sink {
         Ok(match format {
             Format::Csv => Sink::Csv(out.table(csv_names, columns)?),
             Format::Parquet => {
-                let mut writers = Vec::with_capacity(csv_names.len());
+                let mut threads = Vec::with_capacity(csv_names.len());
                 for name in csv_names {
                     let staged = out.writer(&format.file_name(name))?;
-                    writers
-                        .push(ParquetTableWriter::new(staged, schema.clone()).map_err(internal)?);
+                    let writer =
+                        ParquetTableWriter::new(staged, schema.clone()).map_err(internal)?;
+                    threads.push(ParquetThread::start(writer));
                 }
-                Sink::Parquet(writers)
+                Sink::Parquet(threads)
             }
         })
     }
@@ -199,10 +222,12 @@ impl Sink {
     fn put(&mut self, part: &Part) -> Result<(), PipelineError> {
         match self {
             Sink::Csv(table) => table.append(&part.csv, part.rows)?,
-            Sink::Parquet(writers) => {
+            Sink::Parquet(threads) => {
                 if let Some(batch) = &part.batch {
-                    for w in writers {
-                        w.write(batch).map_err(internal)?;
+                    for t in threads {
+                        // A closed channel means the thread stopped on an
+                        // error, which `finish` reports.
+                        let _ = t.batches.send(batch.clone());
                     }
                 }
             }
@@ -215,9 +240,14 @@ impl Sink {
             Sink::Csv(table) => {
                 out.finish(table)?;
             }
-            Sink::Parquet(writers) => {
-                for w in writers {
-                    let (staged, _) = w.into_inner().map_err(internal)?;
+            Sink::Parquet(threads) => {
+                for t in threads {
+                    drop(t.batches);
+                    let encoded = t
+                        .done
+                        .join()
+                        .map_err(|_| internal("a Parquet encoder thread panicked"))?;
+                    let (staged, _) = encoded.map_err(internal)?;
                     out.finish_writer(staged)?;
                 }
             }
