@@ -17,11 +17,11 @@ struct Args {
 
 fn main() -> std::process::ExitCode {
     main_with(|args: Args| -> Result<(), PipelineError> {
-        args.output.require_csv("generate_customers")?;
         let started = Instant::now();
         let report = generate_customers(
             &GenerateOptions {
                 progress: !args.output.quiet,
+                format: args.output.format,
                 ..GenerateOptions::from(&args.generate)
             },
             &args.output.out_dir,

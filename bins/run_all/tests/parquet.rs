@@ -126,6 +126,33 @@ fn a_parquet_run_holds_the_values_of_the_csv_run() {
 }
 
 #[test]
+fn generate_customers_writes_the_step1_tables_of_run_all_in_parquet() {
+    let root = tempfile::tempdir().unwrap();
+    let (all, step1) = (root.path().join("all"), root.path().join("step1"));
+    run_all(&all, &["--format", "parquet"]);
+    let output = Command::new(common::step_binary("generate_customers"))
+        .arg("--out_dir")
+        .arg(&step1)
+        .args(["--n_customers", "1500", "--format", "parquet", "--quiet"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    for table in &TABLES[..6] {
+        let name = format!("{table}.parquet");
+        assert!(
+            fs::read(all.join(&name)).unwrap() == fs::read(step1.join(&name)).unwrap(),
+            "{name} differs"
+        );
+    }
+    let receipt = fs::read_to_string(step1.join("customer_generation_receipt.json")).unwrap();
+    assert!(receipt.contains("\"format\": \"parquet\"") && receipt.contains("lines.parquet"));
+}
+
+#[test]
 fn a_parquet_run_is_deterministic() {
     let root = tempfile::tempdir().unwrap();
     let (a, b) = (root.path().join("a"), root.path().join("b"));
@@ -144,7 +171,6 @@ fn a_parquet_run_is_deterministic() {
 fn steps_that_write_csv_only_refuse_parquet_and_unknown_formats_are_refused() {
     let root = tempfile::tempdir().unwrap();
     for step in [
-        "generate_customers",
         "build_master_account_ledger",
         "inject_imei_anomalies",
         "fix_ledger_contract_proxy",

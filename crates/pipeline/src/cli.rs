@@ -267,7 +267,7 @@ impl OutputArgs {
         match self.format {
             Format::Csv => Ok(()),
             Format::Parquet => Err(crate::PipelineError::Input(format!(
-                "--format parquet: {step} writes CSV only so far; run_all writes Parquet"
+                "--format parquet: {step} reads and writes CSV only so far; generate_customers and run_all write Parquet"
             ))),
         }
     }

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod parallel;
 pub mod progress;
 mod run_all;
+mod sinks;
 mod step1;
 mod step2;
 mod step3;
@@ -17,10 +18,7 @@ mod step4;
 pub use novawireless_anomalies::AnomalyParams;
 pub use novawireless_billing::BillingCounts;
 pub use run_all::{run_all, RunAllOptions, RunAllReport, Shard, CLEAN_LEDGER_FILE};
-pub use step1::{
-    generate_customers, GenerateOptions, Step1Buffers, Step1Counts, Step1Report, Step1Writer,
-    STEP1_FILES,
-};
+pub use step1::{generate_customers, GenerateOptions, Step1Counts, Step1Report, STEP1_FILES};
 pub use step2::{build_master_account_ledger, FlagCounts, LEDGER_FILE, LEDGER_RECEIPT};
 pub use step3::{
     inject_imei_anomalies, AnomalySummary, ANOMALY_LEDGER_FILE, ANOMALY_RECEIPT, EXAMPLES_FILE,

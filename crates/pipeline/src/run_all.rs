@@ -8,7 +8,8 @@
 
 use crate::parallel::{plan, process_in_order, Chunk, Recycler, BLOCK_CUSTOMERS};
 use crate::progress::Progress;
-use crate::step1::{write_step1_receipt, Step1Counts, STEP1_FILES};
+use crate::sinks::{fill_step1, internal, open_step1, refs, Part, Sink, STEP1_TABLES};
+use crate::step1::{write_step1_receipt, Step1Counts};
 use crate::step2::{write_ledger_receipt, FlagCounts, LEDGER_FILE, LEDGER_RECEIPT};
 use crate::step3::{
     chunk_inject, chunk_pools, write_anomaly_receipt, AnomalySummary, ANOMALY_LEDGER_FILE,
@@ -19,10 +20,8 @@ use novawireless_accounts::{AccountGenerator, CustomerRange};
 use novawireless_anomalies::{is_example, recompute_flags};
 use novawireless_anomalies::{AnomalyCounts, AnomalyParams, MissingPools};
 use novawireless_billing::BillingCounts;
-use novawireless_io::parquet::{
-    self, ArrowError, ParquetError, ParquetTableWriter, RecordBatch, SchemaRef, StagedWriter,
-};
-use novawireless_io::{tables, LedgerSchema, OutputSet, TableWriter};
+use novawireless_io::parquet;
+use novawireless_io::{tables, LedgerSchema, OutputSet};
 use novawireless_ledger::join;
 use novawireless_model::{Defect, LedgerRow};
 use rayon::prelude::*;
@@ -41,10 +40,6 @@ pub struct RunAllReport {
     pub billing: BillingCounts,
     /// Every file written, with size and hash.
     pub files: Vec<novawireless_io::FileRecord>,
-}
-
-fn internal(e: impl std::fmt::Display) -> PipelineError {
-    PipelineError::Input(e.to_string())
 }
 
 /// `--shard K/N`: the K-th (1-based) of N contiguous customer ranges.
@@ -105,56 +100,13 @@ impl std::ops::AddAssign for FlagCounts {
 
 /// The tables `run_all` writes, in order: the index of each in a chunk's
 /// parts and in the writer's sinks.
-const CUSTOMERS: usize = 0;
-const LINES: usize = 1;
-const DEVICES: usize = 2;
-const AGREEMENTS: usize = 3;
-const USAGE: usize = 4;
+/// (The five step-1 tables come first: see [`STEP1_TABLES`].)
 const LEDGER: usize = 5;
 const ANOMALIES: usize = 6;
 const EXAMPLES: usize = 7;
 const MANIFEST: usize = 8;
 const CLEAN: usize = 9;
 const TABLES: usize = 10;
-
-/// References to every row of a slice.
-fn refs<T>(rows: &[T]) -> Vec<&T> {
-    rows.iter().collect()
-}
-
-/// One table's rows of one chunk: CSV text or an Arrow batch.
-#[derive(Default)]
-struct Part {
-    csv: Vec<u8>,
-    batch: Option<RecordBatch>,
-    rows: u64,
-}
-
-impl Part {
-    /// Formats `rows` in `format`, reusing this part's buffer.
-    fn fill<'a, T: 'a>(
-        &mut self,
-        format: Format,
-        rows: &[&'a T],
-        csv: impl Fn(&mut Vec<u8>, &T),
-        batch: impl FnOnce(&mut dyn Iterator<Item = &'a T>) -> Result<RecordBatch, ArrowError>,
-    ) -> Result<(), PipelineError> {
-        self.csv.clear();
-        self.batch = None;
-        self.rows = rows.len() as u64;
-        match format {
-            Format::Csv => {
-                for r in rows {
-                    csv(&mut self.csv, r);
-                }
-            }
-            Format::Parquet => {
-                self.batch = Some(batch(&mut rows.iter().copied()).map_err(internal)?);
-            }
-        }
-        Ok(())
-    }
-}
 
 /// One chunk's output tables, formatted on a worker thread.
 #[derive(Default)]
@@ -166,94 +118,6 @@ struct ChunkOutput {
     anomaly_counts: AnomalyCounts,
     billing: BillingCounts,
     defects: Vec<Defect>,
-}
-
-/// Where one table goes: a CSV table, or one Parquet encoder thread per
-/// file name (encoding is the costly part of Parquet output, so tables are
-/// encoded in parallel; each thread writes its batches in chunk order).
-enum Sink {
-    Csv(TableWriter),
-    Parquet(Vec<ParquetThread>),
-}
-
-type Encoded = Result<(StagedWriter, u64), ParquetError>;
-
-struct ParquetThread {
-    batches: std::sync::mpsc::SyncSender<RecordBatch>,
-    done: std::thread::JoinHandle<Encoded>,
-}
-
-impl ParquetThread {
-    fn start(mut writer: ParquetTableWriter<StagedWriter>) -> Self {
-        let (batches, received) = std::sync::mpsc::sync_channel::<RecordBatch>(4);
-        let done = std::thread::spawn(move || -> Encoded {
-            for batch in received {
-                writer.write(&batch)?;
-            }
-            writer.into_inner()
-        });
-        ParquetThread { batches, done }
-    }
-}
-
-impl Sink {
-    fn open(
-        out: &mut OutputSet,
-        format: Format,
-        csv_names: &[&str],
-        columns: &[&str],
-        schema: SchemaRef,
-    ) -> Result<Self, PipelineError> {
-        Ok(match format {
-            Format::Csv => Sink::Csv(out.table(csv_names, columns)?),
-            Format::Parquet => {
-                let mut threads = Vec::with_capacity(csv_names.len());
-                for name in csv_names {
-                    let staged = out.writer(&format.file_name(name))?;
-                    let writer =
-                        ParquetTableWriter::new(staged, schema.clone()).map_err(internal)?;
-                    threads.push(ParquetThread::start(writer));
-                }
-                Sink::Parquet(threads)
-            }
-        })
-    }
-
-    fn put(&mut self, part: &Part) -> Result<(), PipelineError> {
-        match self {
-            Sink::Csv(table) => table.append(&part.csv, part.rows)?,
-            Sink::Parquet(threads) => {
-                if let Some(batch) = &part.batch {
-                    for t in threads {
-                        // A closed channel means the thread stopped on an
-                        // error, which `finish` reports.
-                        let _ = t.batches.send(batch.clone());
-                    }
-                }
-            }
-        }
-        Ok(())
-    }
-
-    fn finish(self, out: &mut OutputSet) -> Result<(), PipelineError> {
-        match self {
-            Sink::Csv(table) => {
-                out.finish(table)?;
-            }
-            Sink::Parquet(threads) => {
-                for t in threads {
-                    drop(t.batches);
-                    let encoded = t
-                        .done
-                        .join()
-                        .map_err(|_| internal("a Parquet encoder thread panicked"))?;
-                    let (staged, _) = encoded.map_err(internal)?;
-                    out.finish_writer(staged)?;
-                }
-            }
-        }
-        Ok(())
-    }
 }
 
 /// The ledger of the same population with no defect injected.
@@ -342,25 +206,7 @@ pub fn run_all(
         let mut o = recycler.take();
         let chunk = generator.generate(c.range, c.first_line);
         o.step1 = Step1Counts::of(&chunk);
-        let p = &mut o.parts;
-        p[CUSTOMERS].fill(format, &refs(&chunk.customers), tables::customer_row, |r| {
-            parquet::customer_batch(r)
-        })?;
-        p[LINES].fill(format, &refs(&chunk.lines), tables::line_row, |r| {
-            parquet::line_batch(r)
-        })?;
-        p[DEVICES].fill(format, &refs(&chunk.devices), tables::device_row, |r| {
-            parquet::device_batch(r)
-        })?;
-        p[AGREEMENTS].fill(
-            format,
-            &refs(&chunk.agreements),
-            tables::agreement_row,
-            |r| parquet::agreement_batch(r),
-        )?;
-        p[USAGE].fill(format, &refs(&chunk.usage), tables::usage_row, |r| {
-            parquet::usage_batch(r)
-        })?;
+        fill_step1(&mut o.parts[..STEP1_TABLES], &chunk, format)?;
         let mut rows = join(
             &chunk.customers,
             &chunk.lines,
@@ -422,42 +268,8 @@ pub fn run_all(
     let mut out = OutputSet::create(out_dir)?;
     let ledger_columns = final_schema.columns();
     let anomaly_columns = anomaly_schema.columns();
-    let mut sinks = vec![
-        Sink::open(
-            &mut out,
-            format,
-            &STEP1_FILES[..2],
-            tables::CUSTOMER_COLUMNS,
-            parquet::customer_schema(),
-        )?,
-        Sink::open(
-            &mut out,
-            format,
-            &[STEP1_FILES[2]],
-            tables::LINE_COLUMNS,
-            parquet::line_schema(),
-        )?,
-        Sink::open(
-            &mut out,
-            format,
-            &[STEP1_FILES[3]],
-            tables::DEVICE_COLUMNS,
-            parquet::device_schema(),
-        )?,
-        Sink::open(
-            &mut out,
-            format,
-            &[STEP1_FILES[4]],
-            tables::AGREEMENT_COLUMNS,
-            parquet::agreement_schema(),
-        )?,
-        Sink::open(
-            &mut out,
-            format,
-            &[STEP1_FILES[5]],
-            tables::USAGE_COLUMNS,
-            parquet::usage_schema(),
-        )?,
+    let mut sinks = open_step1(&mut out, format)?;
+    sinks.extend([
         Sink::open(
             &mut out,
             format,
@@ -486,7 +298,7 @@ pub fn run_all(
             tables::MANIFEST_COLUMNS,
             parquet::manifest_schema(),
         )?,
-    ];
+    ]);
     if options.clean_twin {
         sinks.push(Sink::open(
             &mut out,

@@ -2,9 +2,10 @@
 
 use crate::parallel::{plan, process_in_order, Recycler};
 use crate::progress::Progress;
+use crate::sinks::{fill_step1, open_step1, Part, STEP1_TABLES};
 use crate::{load_baseline, PipelineError, TOOL};
 use novawireless_accounts::{AccountChunk, AccountGenerator, CustomerRange, GraphParams};
-use novawireless_io::{tables, FileRecord, OutputError, OutputSet, TableWriter};
+use novawireless_io::{FileRecord, OutputSet};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 
@@ -58,6 +59,13 @@ impl From<&crate::cli::GenerateArgs> for GenerateOptions {
     }
 }
 
+/// One chunk's step-1 tables, formatted on a worker thread.
+#[derive(Default)]
+struct Step1Output {
+    parts: [Part; STEP1_TABLES],
+    counts: Step1Counts,
+}
+
 /// Row counts of step 1.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Step1Counts {
@@ -84,47 +92,6 @@ pub struct Step1Report {
     pub files: Vec<FileRecord>,
 }
 
-/// One chunk's step-1 rows, formatted as CSV (done on worker threads).
-#[derive(Debug, Default)]
-pub struct Step1Buffers {
-    customers: Vec<u8>,
-    lines: Vec<u8>,
-    devices: Vec<u8>,
-    agreements: Vec<u8>,
-    usage: Vec<u8>,
-    /// The chunk's row counts.
-    pub counts: Step1Counts,
-}
-
-impl Step1Buffers {
-    /// Formats a chunk's rows.
-    pub fn format(chunk: &AccountChunk) -> Self {
-        let mut buffers = Step1Buffers::default();
-        buffers.format_into(chunk);
-        buffers
-    }
-
-    /// Formats a chunk's rows into these buffers, reusing their memory.
-    pub fn format_into(&mut self, chunk: &AccountChunk) {
-        fn all<T>(out: &mut Vec<u8>, rows: &[T], format: impl Fn(&mut Vec<u8>, &T)) {
-            out.clear();
-            for r in rows {
-                format(out, r);
-            }
-        }
-        all(&mut self.customers, &chunk.customers, tables::customer_row);
-        all(&mut self.lines, &chunk.lines, tables::line_row);
-        all(&mut self.devices, &chunk.devices, tables::device_row);
-        all(
-            &mut self.agreements,
-            &chunk.agreements,
-            tables::agreement_row,
-        );
-        all(&mut self.usage, &chunk.usage, tables::usage_row);
-        self.counts = Step1Counts::of(chunk);
-    }
-}
-
 impl Step1Counts {
     /// The row counts of one chunk.
     pub fn of(chunk: &AccountChunk) -> Self {
@@ -140,54 +107,6 @@ impl Step1Counts {
                 .filter(|u| u.imei_line_mismatch_flag)
                 .count() as u64,
         }
-    }
-}
-
-/// Writes step-1 chunks into the six step-1 tables.
-pub struct Step1Writer {
-    customers: TableWriter,
-    lines: TableWriter,
-    devices: TableWriter,
-    agreements: TableWriter,
-    usage: TableWriter,
-    mismatches: u64,
-}
-
-impl Step1Writer {
-    /// Starts the step-1 tables in `out`.
-    pub fn start(out: &mut OutputSet) -> Result<Self, OutputError> {
-        Ok(Step1Writer {
-            customers: out.table(&STEP1_FILES[..2], tables::CUSTOMER_COLUMNS)?,
-            lines: out.table(&["lines.csv"], tables::LINE_COLUMNS)?,
-            devices: out.table(&["devices.csv"], tables::DEVICE_COLUMNS)?,
-            agreements: out.table(&["eip_agreements.csv"], tables::AGREEMENT_COLUMNS)?,
-            usage: out.table(&["line_device_usage.csv"], tables::USAGE_COLUMNS)?,
-            mismatches: 0,
-        })
-    }
-
-    /// Appends one chunk's formatted rows.
-    pub fn append(&mut self, b: &Step1Buffers) -> Result<(), OutputError> {
-        let c = b.counts;
-        self.customers.append(&b.customers, c.customers)?;
-        self.lines.append(&b.lines, c.lines)?;
-        self.devices.append(&b.devices, c.devices)?;
-        self.agreements.append(&b.agreements, c.eip_agreements)?;
-        self.usage.append(&b.usage, c.usage_rows)?;
-        self.mismatches += c.generation_usage_mismatches;
-        Ok(())
-    }
-
-    /// Finishes the tables and returns their row counts.
-    pub fn finish(self, out: &mut OutputSet) -> Result<Step1Counts, OutputError> {
-        Ok(Step1Counts {
-            customers: out.finish(self.customers)?,
-            lines: out.finish(self.lines)?,
-            devices: out.finish(self.devices)?,
-            eip_agreements: out.finish(self.agreements)?,
-            usage_rows: out.finish(self.usage)?,
-            generation_usage_mismatches: self.mismatches,
-        })
     }
 }
 
@@ -231,30 +150,38 @@ pub fn generate_customers(
         options.n_customers,
     );
     let mut out = OutputSet::create(out_dir)?;
-    let mut writer = Step1Writer::start(&mut out)?;
+    let mut sinks = open_step1(&mut out, options.format)?;
     let chunks = plan(
         &generator,
         CustomerRange::new(0, options.n_customers),
         options.chunk_customers,
     );
-    let recycler = Recycler::<Step1Buffers>::default();
+    let recycler = Recycler::<Step1Output>::default();
     let mut progress = Progress::new("customers", options.n_customers, options.progress);
+    let mut counts = Step1Counts::default();
     process_in_order(
         &chunks,
         |c| {
-            let mut buffers = recycler.take();
-            buffers.format_into(&generator.generate(c.range, c.first_line));
-            Ok(buffers)
+            let mut o = recycler.take();
+            let chunk = generator.generate(c.range, c.first_line);
+            o.counts = Step1Counts::of(&chunk);
+            fill_step1(&mut o.parts, &chunk, options.format)?;
+            Ok(o)
         },
-        |buffers| {
-            writer.append(&buffers)?;
-            progress.add(buffers.counts.customers);
-            recycler.give(buffers);
+        |o| {
+            for (sink, part) in sinks.iter_mut().zip(&o.parts) {
+                sink.put(part)?;
+            }
+            counts += o.counts;
+            progress.add(o.counts.customers);
+            recycler.give(o);
             Ok(())
         },
     )?;
     progress.finish();
-    let counts = writer.finish(&mut out)?;
+    for sink in sinks {
+        sink.finish(&mut out)?;
+    }
     let files = out.records().to_vec();
     write_step1_receipt(
         &mut out,

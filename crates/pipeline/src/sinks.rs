@@ -1,0 +1,212 @@
+//! Format-neutral table output shared by `generate_customers` and
+//! `run_all`: a chunk's rows become a [`Part`] (CSV text or an Arrow batch)
+//! on a worker thread, and a [`Sink`] writes parts in chunk order.
+
+use crate::step1::STEP1_FILES;
+use crate::{Format, PipelineError};
+use novawireless_accounts::AccountChunk;
+use novawireless_io::parquet::{
+    self, ArrowError, ParquetError, ParquetTableWriter, RecordBatch, SchemaRef, StagedWriter,
+};
+use novawireless_io::{tables, OutputSet, TableWriter};
+
+/// The step-1 tables, in order, as the first parts of a chunk's output.
+pub(crate) const STEP1_TABLES: usize = 5;
+
+pub(crate) fn internal(e: impl std::fmt::Display) -> PipelineError {
+    PipelineError::Input(e.to_string())
+}
+
+/// References to every row of a slice.
+pub(crate) fn refs<T>(rows: &[T]) -> Vec<&T> {
+    rows.iter().collect()
+}
+
+/// One table's rows of one chunk: CSV text or an Arrow batch.
+#[derive(Default)]
+pub(crate) struct Part {
+    pub(crate) csv: Vec<u8>,
+    pub(crate) batch: Option<RecordBatch>,
+    pub(crate) rows: u64,
+}
+
+impl Part {
+    /// Formats `rows` in `format`, reusing this part's buffer.
+    pub(crate) fn fill<'a, T: 'a>(
+        &mut self,
+        format: Format,
+        rows: &[&'a T],
+        csv: impl Fn(&mut Vec<u8>, &T),
+        batch: impl FnOnce(&mut dyn Iterator<Item = &'a T>) -> Result<RecordBatch, ArrowError>,
+    ) -> Result<(), PipelineError> {
+        self.csv.clear();
+        self.batch = None;
+        self.rows = rows.len() as u64;
+        match format {
+            Format::Csv => {
+                for r in rows {
+                    csv(&mut self.csv, r);
+                }
+            }
+            Format::Parquet => {
+                self.batch = Some(batch(&mut rows.iter().copied()).map_err(internal)?);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Where one table goes: a CSV table, or one Parquet encoder thread per
+/// file name (encoding is the costly part of Parquet output, so tables are
+/// encoded in parallel; each thread writes its batches in chunk order).
+pub(crate) enum Sink {
+    Csv(TableWriter),
+    Parquet(Vec<ParquetThread>),
+}
+
+type Encoded = Result<(StagedWriter, u64), ParquetError>;
+
+pub(crate) struct ParquetThread {
+    batches: std::sync::mpsc::SyncSender<RecordBatch>,
+    done: std::thread::JoinHandle<Encoded>,
+}
+
+impl ParquetThread {
+    fn start(mut writer: ParquetTableWriter<StagedWriter>) -> Self {
+        let (batches, received) = std::sync::mpsc::sync_channel::<RecordBatch>(4);
+        let done = std::thread::spawn(move || -> Encoded {
+            for batch in received {
+                writer.write(&batch)?;
+            }
+            writer.into_inner()
+        });
+        ParquetThread { batches, done }
+    }
+}
+
+impl Sink {
+    pub(crate) fn open(
+        out: &mut OutputSet,
+        format: Format,
+        csv_names: &[&str],
+        columns: &[&str],
+        schema: SchemaRef,
+    ) -> Result<Self, PipelineError> {
+        Ok(match format {
+            Format::Csv => Sink::Csv(out.table(csv_names, columns)?),
+            Format::Parquet => {
+                let mut threads = Vec::with_capacity(csv_names.len());
+                for name in csv_names {
+                    let staged = out.writer(&format.file_name(name))?;
+                    let writer =
+                        ParquetTableWriter::new(staged, schema.clone()).map_err(internal)?;
+                    threads.push(ParquetThread::start(writer));
+                }
+                Sink::Parquet(threads)
+            }
+        })
+    }
+
+    pub(crate) fn put(&mut self, part: &Part) -> Result<(), PipelineError> {
+        match self {
+            Sink::Csv(table) => table.append(&part.csv, part.rows)?,
+            Sink::Parquet(threads) => {
+                if let Some(batch) = &part.batch {
+                    for t in threads {
+                        // A closed channel means the thread stopped on an
+                        // error, which `finish` reports.
+                        let _ = t.batches.send(batch.clone());
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub(crate) fn finish(self, out: &mut OutputSet) -> Result<(), PipelineError> {
+        match self {
+            Sink::Csv(table) => {
+                out.finish(table)?;
+            }
+            Sink::Parquet(threads) => {
+                for t in threads {
+                    drop(t.batches);
+                    let encoded = t
+                        .done
+                        .join()
+                        .map_err(|_| internal("a Parquet encoder thread panicked"))?;
+                    let (staged, _) = encoded.map_err(internal)?;
+                    out.finish_writer(staged)?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Formats a chunk's five step-1 tables into `parts`.
+pub(crate) fn fill_step1(
+    parts: &mut [Part],
+    chunk: &AccountChunk,
+    format: Format,
+) -> Result<(), PipelineError> {
+    parts[0].fill(format, &refs(&chunk.customers), tables::customer_row, |r| {
+        parquet::customer_batch(r)
+    })?;
+    parts[1].fill(format, &refs(&chunk.lines), tables::line_row, |r| {
+        parquet::line_batch(r)
+    })?;
+    parts[2].fill(format, &refs(&chunk.devices), tables::device_row, |r| {
+        parquet::device_batch(r)
+    })?;
+    parts[3].fill(
+        format,
+        &refs(&chunk.agreements),
+        tables::agreement_row,
+        |r| parquet::agreement_batch(r),
+    )?;
+    parts[4].fill(format, &refs(&chunk.usage), tables::usage_row, |r| {
+        parquet::usage_batch(r)
+    })
+}
+
+/// Opens the sinks of the five step-1 tables (customers under both names).
+pub(crate) fn open_step1(out: &mut OutputSet, format: Format) -> Result<Vec<Sink>, PipelineError> {
+    Ok(vec![
+        Sink::open(
+            out,
+            format,
+            &STEP1_FILES[..2],
+            tables::CUSTOMER_COLUMNS,
+            parquet::customer_schema(),
+        )?,
+        Sink::open(
+            out,
+            format,
+            &[STEP1_FILES[2]],
+            tables::LINE_COLUMNS,
+            parquet::line_schema(),
+        )?,
+        Sink::open(
+            out,
+            format,
+            &[STEP1_FILES[3]],
+            tables::DEVICE_COLUMNS,
+            parquet::device_schema(),
+        )?,
+        Sink::open(
+            out,
+            format,
+            &[STEP1_FILES[4]],
+            tables::AGREEMENT_COLUMNS,
+            parquet::agreement_schema(),
+        )?,
+        Sink::open(
+            out,
+            format,
+            &[STEP1_FILES[5]],
+            tables::USAGE_COLUMNS,
+            parquet::usage_schema(),
+        )?,
+    ])
+}
