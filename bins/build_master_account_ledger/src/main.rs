@@ -17,14 +17,15 @@ struct Args {
 
 fn main() -> std::process::ExitCode {
     main_with(|args: Args| -> Result<(), PipelineError> {
-        args.output.require_csv("build_master_account_ledger")?;
         let started = Instant::now();
         let out_dir = &args.output.out_dir;
         let in_dir = args.ledger.in_dir.as_deref().unwrap_or(out_dir);
-        let counts = build_master_account_ledger(in_dir, out_dir, args.ledger.mirror())?;
+        let counts =
+            build_master_account_ledger(in_dir, out_dir, args.ledger.mirror(), args.output.format)?;
         println!(
-            "wrote {}/{LEDGER_FILE}: {} rows",
+            "wrote {}/{}: {} rows",
             out_dir.display(),
+            args.output.format.file_name(LEDGER_FILE),
             counts.rows
         );
         println!(

@@ -17,11 +17,11 @@ struct Args {
 
 fn main() -> std::process::ExitCode {
     main_with(|args: Args| -> Result<(), PipelineError> {
-        args.output.require_csv("fix_ledger_contract_proxy")?;
         let started = Instant::now();
         let out_dir = &args.output.out_dir;
         let in_dir = args.ledger.in_dir.as_deref().unwrap_or(out_dir);
-        let counts = fix_ledger_contract_proxy(in_dir, out_dir, args.ledger.mirror())?;
+        let counts =
+            fix_ledger_contract_proxy(in_dir, out_dir, args.ledger.mirror(), args.output.format)?;
         println!("{counts}");
         eprintln!(
             "fix_ledger_contract_proxy: done in {:.2} s",

@@ -25,7 +25,6 @@ struct Args {
 
 fn main() -> std::process::ExitCode {
     main_with(|args: Args| -> Result<(), PipelineError> {
-        args.output.require_csv("inject_imei_anomalies")?;
         let started = Instant::now();
         let out_dir = &args.output.out_dir;
         let in_dir = args.ledger.in_dir.as_deref().unwrap_or(out_dir);
@@ -41,6 +40,7 @@ fn main() -> std::process::ExitCode {
             &params,
             args.overwrite_base,
             args.ledger.mirror(),
+            args.output.format,
         )?;
         println!("rows {} examples {}", s.rows, s.example_rows);
         println!(

@@ -6,6 +6,7 @@
 //! with six.
 #![forbid(unsafe_code)]
 
+pub mod cells;
 pub mod format;
 mod output;
 pub mod parquet;

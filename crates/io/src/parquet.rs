@@ -74,8 +74,10 @@ pub const BLOCK_ROWS: usize = 1024;
 // ---------------------------------------------------------------------------
 // Column kinds and schemas.
 
-#[derive(Clone, Copy)]
-enum Kind {
+/// What a column holds, and so which Arrow types it is written as
+/// (`Utf8`, `Int32`, `Float64`, `Date32`) and read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
     Text,
     Int,
     Float,
@@ -233,6 +235,31 @@ fn ledger_kinds() -> Vec<Col> {
     kinds.extend_from_slice(&CUSTOMER_KINDS[2..]);
     kinds.extend_from_slice(&LEDGER_TAIL_KINDS);
     kinds
+}
+
+/// The kind of each column of a table the readers know (`columns` is one
+/// of the column lists of [`crate::tables`]); `None` for another list.
+pub(crate) fn column_kinds(columns: &[&str]) -> Option<Vec<Kind>> {
+    let kinds: Vec<Col> = if columns == CUSTOMER_COLUMNS {
+        CUSTOMER_KINDS.to_vec()
+    } else if columns == LINE_COLUMNS {
+        LINE_KINDS.to_vec()
+    } else if columns == DEVICE_COLUMNS {
+        DEVICE_KINDS.to_vec()
+    } else if columns == AGREEMENT_COLUMNS {
+        AGREEMENT_KINDS.to_vec()
+    } else if columns == USAGE_COLUMNS {
+        USAGE_KINDS.to_vec()
+    } else if columns == LEDGER_COLUMNS {
+        ledger_kinds()
+    } else if columns == EXAMPLE_COLUMNS {
+        EXAMPLE_KINDS.to_vec()
+    } else if columns == MANIFEST_COLUMNS {
+        MANIFEST_KINDS.to_vec()
+    } else {
+        return None;
+    };
+    Some(kinds.into_iter().map(|(kind, _)| kind).collect())
 }
 
 /// Schema of `customers` (columns of [`CUSTOMER_COLUMNS`]).
@@ -482,7 +509,7 @@ impl Decimals {
 }
 
 /// Days from 1970-01-01 to `date` (proleptic Gregorian).
-fn days_since_epoch(date: SnapshotDate) -> i32 {
+pub(crate) fn days_since_epoch(date: SnapshotDate) -> i32 {
     let (y, m, d) = (
         i32::from(date.year()),
         i32::from(date.month()),

@@ -1,8 +1,11 @@
 //! Table readers: typed rows, header checked against the expected columns,
-//! and every malformed row reported as `file:line: what is wrong`.
+//! and every malformed row reported as `file:line: what is wrong`. A file
+//! whose name ends in `.parquet` is read as Parquet, any other as CSV.
 //!
 //! A UTF-8 byte-order mark and CRLF line ends are accepted.
 
+use crate::cells::ParquetCells;
+use crate::parquet::column_kinds;
 use crate::tables::{
     AGREEMENT_COLUMNS, CUSTOMER_COLUMNS, LEDGER_ANOMALY, LEDGER_BILLING, LEDGER_COLUMNS,
     LEDGER_REQUIRED, LINE_COLUMNS, USAGE_COLUMNS,
@@ -23,48 +26,50 @@ use std::str::FromStr;
 #[error("{0}")]
 pub struct InputError(pub String);
 
-/// An open CSV table whose header has been checked.
-pub struct CsvTable {
+/// Where a table's rows come from.
+enum Source {
+    Csv(csv::Reader<BufReader<File>>),
+    Parquet(Box<ParquetCells>),
+}
+
+/// Whether `path` names a Parquet file (by its extension).
+pub fn is_parquet(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("parquet"))
+}
+
+/// An open table, CSV or Parquet (by the file's extension), whose header
+/// has been checked. Parquet cells are read as the text their CSV twin
+/// holds, and rows are numbered as its lines (header = line 1), so both
+/// formats go through the same parsers and report the same locations.
+pub struct Table {
     path: String,
-    reader: csv::Reader<BufReader<File>>,
+    source: Source,
     positions: Vec<Option<usize>>,
     columns: &'static [&'static str],
     record: csv::StringRecord,
 }
 
-impl CsvTable {
+impl Table {
     /// Opens `path` and checks its header: every column of `required` must
     /// be present; `optional` columns may be; any other column is an error.
     /// Columns are looked up by name, in [`Row::text`] and the other
     /// accessors by their index in `columns = required ++ optional`.
+    /// A Parquet column's type must suit what the column holds.
     pub fn open(
         path: &Path,
         columns: &'static [&'static str],
         required: usize,
     ) -> Result<Self, InputError> {
         let name = path.display().to_string();
-        let file = File::open(path).map_err(|e| InputError(format!("{name}: cannot read: {e}")))?;
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .from_reader(BufReader::new(file));
-        let header = reader
-            .headers()
-            .map_err(|e| InputError(format!("{name}:1: {}", csv_message(&e))))?
-            .clone();
-        if header.is_empty() || (header.len() == 1 && header.get(0) == Some("")) {
-            return Err(InputError(format!("{name}: empty file (no header)")));
-        }
-        let header: Vec<String> = header
-            .iter()
-            .enumerate()
-            .map(|(i, h)| {
-                if i == 0 {
-                    h.trim_start_matches('\u{feff}').to_string()
-                } else {
-                    h.to_string()
-                }
-            })
-            .collect();
+        let (source, header) = if is_parquet(path) {
+            let cells = ParquetCells::open(path, &name)?;
+            let header = cells.header().to_vec();
+            (Source::Parquet(Box::new(cells)), header)
+        } else {
+            let (reader, header) = open_csv(path, &name)?;
+            (Source::Csv(reader), header)
+        };
         if let Some((i, repeated)) = header
             .iter()
             .enumerate()
@@ -92,9 +97,16 @@ impl CsvTable {
                 missing.0
             )));
         }
-        Ok(CsvTable {
+        if let (Source::Parquet(cells), Some(kinds)) = (&source, column_kinds(columns)) {
+            for (position, kind) in positions.iter().zip(kinds) {
+                if let Some(position) = *position {
+                    cells.check_kind(position, kind)?;
+                }
+            }
+        }
+        Ok(Table {
             path: name,
-            reader,
+            source,
             positions,
             columns,
             record: csv::StringRecord::new(),
@@ -113,22 +125,53 @@ impl CsvTable {
 
     /// Reads the next row; `None` at the end of the file.
     pub fn next_row(&mut self) -> Result<Option<Row<'_>>, InputError> {
-        match self.reader.read_record(&mut self.record) {
-            Ok(false) => Ok(None),
-            Ok(true) => {
-                let line = self.record.position().map_or(0, |p| p.line());
-                Ok(Some(Row { table: self, line }))
-            }
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                Err(InputError(format!(
-                    "{}:{line}: {}",
-                    self.path,
-                    csv_message(&e)
-                )))
-            }
-        }
+        let line = match &mut self.source {
+            Source::Parquet(cells) => cells.next_record(&mut self.record)?,
+            Source::Csv(reader) => match reader.read_record(&mut self.record) {
+                Ok(false) => None,
+                Ok(true) => Some(self.record.position().map_or(0, |p| p.line())),
+                Err(e) => {
+                    let line = e.position().map_or(0, |p| p.line());
+                    return Err(InputError(format!(
+                        "{}:{line}: {}",
+                        self.path,
+                        csv_message(&e)
+                    )));
+                }
+            },
+        };
+        Ok(line.map(|line| Row { table: self, line }))
     }
+}
+
+/// Opens a CSV file and reads its header (a UTF-8 byte-order mark dropped).
+fn open_csv(
+    path: &Path,
+    name: &str,
+) -> Result<(csv::Reader<BufReader<File>>, Vec<String>), InputError> {
+    let file = File::open(path).map_err(|e| InputError(format!("{name}: cannot read: {e}")))?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(BufReader::new(file));
+    let header = reader
+        .headers()
+        .map_err(|e| InputError(format!("{name}:1: {}", csv_message(&e))))?
+        .clone();
+    if header.is_empty() || (header.len() == 1 && header.get(0) == Some("")) {
+        return Err(InputError(format!("{name}: empty file (no header)")));
+    }
+    let header = header
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            if i == 0 {
+                h.trim_start_matches('\u{feff}').to_string()
+            } else {
+                h.to_string()
+            }
+        })
+        .collect();
+    Ok((reader, header))
 }
 
 fn csv_message(e: &csv::Error) -> String {
@@ -146,7 +189,7 @@ fn csv_message(e: &csv::Error) -> String {
 
 /// One row of an open table.
 pub struct Row<'a> {
-    table: &'a CsvTable,
+    table: &'a Table,
     line: u64,
 }
 
@@ -280,7 +323,7 @@ pub type RowParser<T> = fn(&Row<'_>) -> Result<T, InputError>;
 /// caller can stop at the first row that belongs to the next group without
 /// holding more than a group in memory.
 pub struct RowReader<T> {
-    table: CsvTable,
+    table: Table,
     parse: RowParser<T>,
     peeked: Option<(T, u64)>,
 }
@@ -292,12 +335,12 @@ impl<T> RowReader<T> {
         columns: &'static [&'static str],
         parse: RowParser<T>,
     ) -> Result<Self, InputError> {
-        let table = CsvTable::open(path, columns, columns.len())?;
+        let table = Table::open(path, columns, columns.len())?;
         Ok(Self::new(table, parse))
     }
 
     /// Reads the rows of an open table with `parse`.
-    pub fn new(table: CsvTable, parse: RowParser<T>) -> Self {
+    pub fn new(table: Table, parse: RowParser<T>) -> Self {
         RowReader {
             table,
             parse,
@@ -414,23 +457,20 @@ pub struct Step1Readers {
 }
 
 /// Opens the four step-1 tables the ledger joins from `dir`, in this order:
-/// customers, lines, agreements, usage.
-pub fn open_step1(dir: &Path) -> Result<Step1Readers, InputError> {
+/// customers, lines, agreements, usage; `extension` is `csv` or `parquet`.
+pub fn open_step1(dir: &Path, extension: &str) -> Result<Step1Readers, InputError> {
+    let path = |stem: &str| dir.join(format!("{stem}.{extension}"));
     Ok(Step1Readers {
-        customers: RowReader::open(&dir.join("customers.csv"), CUSTOMER_COLUMNS, customer_row)?,
-        lines: RowReader::open(&dir.join("lines.csv"), LINE_COLUMNS, line_row)?,
-        agreements: RowReader::open(
-            &dir.join("eip_agreements.csv"),
-            AGREEMENT_COLUMNS,
-            agreement_row,
-        )?,
-        usage: RowReader::open(&dir.join("line_device_usage.csv"), USAGE_COLUMNS, usage_row)?,
+        customers: RowReader::open(&path("customers"), CUSTOMER_COLUMNS, customer_row)?,
+        lines: RowReader::open(&path("lines"), LINE_COLUMNS, line_row)?,
+        agreements: RowReader::open(&path("eip_agreements"), AGREEMENT_COLUMNS, agreement_row)?,
+        usage: RowReader::open(&path("line_device_usage"), USAGE_COLUMNS, usage_row)?,
     })
 }
 
 /// Opens a ledger for reading.
-pub fn open_ledger(path: &Path) -> Result<CsvTable, InputError> {
-    CsvTable::open(path, LEDGER_COLUMNS, LEDGER_REQUIRED)
+pub fn open_ledger(path: &Path) -> Result<Table, InputError> {
+    Table::open(path, LEDGER_COLUMNS, LEDGER_REQUIRED)
 }
 
 /// Opens a ledger for reading row by row with [`ledger_row`].

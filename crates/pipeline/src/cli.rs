@@ -126,7 +126,7 @@ pub struct OutputArgs {
     /// Folder the outputs are written to.
     #[arg(long = "out_dir", visible_alias = "out-dir", default_value = "output", value_parser = parse_out_dir)]
     pub out_dir: PathBuf,
-    /// Output format.
+    /// Table format; steps 2–4 also read their input tables in it.
     #[arg(long = "format", value_enum, default_value = "csv")]
     pub format: Format,
     /// No progress bars (they appear only on a terminal, on stderr).
@@ -259,18 +259,6 @@ pub struct AnomalyArgs {
     /// of the same block of 1,024 customers (false).
     #[arg(long = "within_customer_only", visible_alias = "within-customer-only", default_value = "true", value_parser = parse_bool, num_args = 0..=1, default_missing_value = "true")]
     pub within_customer_only: bool,
-}
-
-impl OutputArgs {
-    /// Refuses `--format parquet` in a step that writes CSV only so far.
-    pub fn require_csv(&self, step: &str) -> Result<(), crate::PipelineError> {
-        match self.format {
-            Format::Csv => Ok(()),
-            Format::Parquet => Err(crate::PipelineError::Input(format!(
-                "--format parquet: {step} reads and writes CSV only so far; generate_customers and run_all write Parquet"
-            ))),
-        }
-    }
 }
 
 #[cfg(test)]

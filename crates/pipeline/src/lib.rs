@@ -39,8 +39,7 @@ pub const TOOL: &str = concat!("novawireless ", env!("CARGO_PKG_VERSION"));
 pub enum Format {
     /// Comma-separated values.
     Csv,
-    /// Apache Parquet with typed, nullable columns, Zstd-compressed
-    /// (`run_all` only so far).
+    /// Apache Parquet with typed, nullable columns, Zstd-compressed.
     Parquet,
 }
 

@@ -8,7 +8,9 @@ use novawireless_accounts::AccountChunk;
 use novawireless_io::parquet::{
     self, ArrowError, ParquetError, ParquetTableWriter, RecordBatch, SchemaRef, StagedWriter,
 };
-use novawireless_io::{tables, OutputSet, TableWriter};
+use novawireless_io::{tables, LedgerSchema, OutputSet, TableWriter};
+use novawireless_model::LedgerRow;
+use std::path::{Path, PathBuf};
 
 /// The step-1 tables, in order, as the first parts of a chunk's output.
 pub(crate) const STEP1_TABLES: usize = 5;
@@ -142,6 +144,49 @@ impl Sink {
         }
         Ok(())
     }
+}
+
+/// Formats ledger rows of `schema` into `part` and writes them to `sink`.
+pub(crate) fn put_ledger(
+    sink: &mut Sink,
+    part: &mut Part,
+    format: Format,
+    rows: &[LedgerRow],
+    schema: LedgerSchema,
+) -> Result<(), PipelineError> {
+    part.fill(
+        format,
+        &refs(rows),
+        |out, r| tables::ledger_row(out, r, schema),
+        |r| parquet::ledger_batch(r, schema),
+    )?;
+    sink.put(part)
+}
+
+/// The path of input table `csv_name` of `dir` in `format`. When it does
+/// not exist but the other format's does, the error says which `--format`
+/// reads it.
+pub(crate) fn input_path(
+    dir: &Path,
+    csv_name: &str,
+    format: Format,
+) -> Result<PathBuf, PipelineError> {
+    let path = dir.join(format.file_name(csv_name));
+    if !path.exists() {
+        let other = match format {
+            Format::Csv => Format::Parquet,
+            Format::Parquet => Format::Csv,
+        };
+        let found = other.file_name(csv_name);
+        if dir.join(&found).exists() {
+            return Err(PipelineError::Input(format!(
+                "{}: no such file; {found} is there: pass --format {} to read it",
+                path.display(),
+                other.as_str()
+            )));
+        }
+    }
+    Ok(path)
 }
 
 /// Formats a chunk's five step-1 tables into `parts`.

@@ -1,8 +1,10 @@
 //! Step 2: `build_master_account_ledger`.
 
-use crate::{PipelineError, TOOL};
+use crate::sinks::{input_path, put_ledger, Part, Sink};
+use crate::{Format, PipelineError, STEP1_FILES, TOOL};
+use novawireless_io::parquet;
 use novawireless_io::read::{open_step1, RowReader, Step1Readers};
-use novawireless_io::{tables, FileRecord, InputError, LedgerSchema, OutputSet, TableWriter};
+use novawireless_io::{FileRecord, InputError, LedgerSchema, OutputSet};
 use novawireless_ledger::{join, JoinError, Table};
 use novawireless_model::{
     Customer, CustomerId, EipAgreement, LedgerRow, Line, LineId, UsageSnapshot,
@@ -462,21 +464,10 @@ impl CreatedDirs {
     }
 }
 
-/// Writes ledger rows to a table.
-pub(crate) fn write_ledger(
-    table: &mut TableWriter,
-    rows: &[LedgerRow],
-    schema: LedgerSchema,
-) -> Result<(), PipelineError> {
-    for r in rows {
-        table.row(|out| tables::ledger_row(out, r, schema))?;
-    }
-    Ok(())
-}
-
 /// Runs step 2: merge-joins the step-1 tables of `in_dir` (and nowhere
 /// else), a group of customers at a time, and writes the ledger and its
-/// receipt to `out_dir`, mirrored to `mirror_dir`.
+/// receipt to `out_dir`, mirrored to `mirror_dir`. Tables are read and
+/// written in `format`.
 ///
 /// The tables must be sorted by customer, as step 1 writes them: customers
 /// by `customer_id`, lines by `line_id` and customer. Agreement and usage
@@ -487,13 +478,14 @@ pub fn build_master_account_ledger(
     in_dir: &Path,
     out_dir: &Path,
     mirror_dir: Option<&Path>,
+    format: Format,
 ) -> Result<FlagCounts, PipelineError> {
     if let Some(mirror_dir) = mirror_dir {
         // Refuse an unusable mirror before anything changes.
         OutputSet::check_folder(mirror_dir)?;
     }
     let created = CreatedDirs::before(out_dir);
-    let result = build(in_dir, out_dir, mirror_dir, GROUP_CUSTOMERS);
+    let result = build(in_dir, out_dir, mirror_dir, GROUP_CUSTOMERS, format);
     if result.is_err() {
         created.remove_if_empty();
     }
@@ -506,11 +498,23 @@ fn build(
     out_dir: &Path,
     mirror_dir: Option<&Path>,
     group_customers: usize,
+    format: Format,
 ) -> Result<FlagCounts, PipelineError> {
-    let mut merge = Step1Merge::new(open_step1(in_dir).map_err(input)?, group_customers);
+    for i in [0, 2, 4, 5] {
+        input_path(in_dir, STEP1_FILES[i], format)?;
+    }
+    let readers = open_step1(in_dir, format.as_str()).map_err(input)?;
+    let mut merge = Step1Merge::new(readers, group_customers);
     let mut out = OutputSet::create(out_dir)?;
     let schema = LedgerSchema::default();
-    let mut table = out.table(&[LEDGER_FILE], &schema.columns())?;
+    let mut sink = Sink::open(
+        &mut out,
+        format,
+        &[LEDGER_FILE],
+        &schema.columns(),
+        parquet::ledger_schema(schema),
+    )?;
+    let mut part = Part::default();
     let mut counts = FlagCounts::default();
     let mut group = Group::default();
     while merge.next_group(&mut group)? {
@@ -521,15 +525,16 @@ fn build(
             &group.usage.rows,
         )
         .map_err(|e| merge.join_error(&group, &e))?;
-        write_ledger(&mut table, &rows, schema)?;
+        put_ledger(&mut sink, &mut part, format, &rows, schema)?;
         counts.add(&rows);
     }
-    out.finish(table)?;
+    sink.finish(&mut out)?;
     let files = out.records().to_vec();
-    write_ledger_receipt(&mut out, in_dir, counts, None, &files, crate::Format::Csv)?;
+    write_ledger_receipt(&mut out, in_dir, counts, None, &files, format)?;
     out.commit()?;
     if let Some(mirror_dir) = mirror_dir {
-        novawireless_io::mirror(out_dir, &[LEDGER_FILE, LEDGER_RECEIPT], mirror_dir)?;
+        let ledger = format.file_name(LEDGER_FILE);
+        novawireless_io::mirror(out_dir, &[&ledger, LEDGER_RECEIPT], mirror_dir)?;
     }
     Ok(counts)
 }
@@ -576,7 +581,7 @@ mod tests {
     /// Step 2 with groups of `group` customers: the ledger, or the error.
     fn ledger(in_dir: &Path, group: usize) -> Result<String, String> {
         let out = tempfile::tempdir().unwrap();
-        build(in_dir, out.path(), None, group).map_err(|e| e.to_string())?;
+        build(in_dir, out.path(), None, group, Format::Csv).map_err(|e| e.to_string())?;
         Ok(fs::read_to_string(out.path().join(LEDGER_FILE)).unwrap())
     }
 
@@ -778,7 +783,7 @@ mod tests {
             l[3] = l[3].replace("LINE-000000003", "LINE-000000002")
         });
         let out = dir.path().join("new/out");
-        assert!(build_master_account_ledger(dir.path(), &out, None).is_err());
+        assert!(build_master_account_ledger(dir.path(), &out, None, Format::Csv).is_err());
         assert!(!dir.path().join("new").exists());
     }
 }

@@ -1,13 +1,14 @@
 //! Step 3: `inject_imei_anomalies`.
 
-use crate::step2::{write_ledger, LEDGER_FILE};
-use crate::{PipelineError, TOOL};
+use crate::sinks::{input_path, put_ledger, refs, Part, Sink};
+use crate::step2::LEDGER_FILE;
+use crate::{Format, PipelineError, TOOL};
 use novawireless_anomalies::{
     inject, is_example, missing_pools, AnomalyCounts, AnomalyParams, InjectedDefect, MissingPools,
 };
 use novawireless_io::read::{ledger_reader, RowReader};
 use novawireless_io::tables::{LEDGER_ANOMALY, LEDGER_BILLING};
-use novawireless_io::{tables, FileRecord, LedgerSchema, OutputSet, TableWriter};
+use novawireless_io::{parquet, tables, FileRecord, LedgerSchema, OutputSet};
 use novawireless_model::{CustomerId, Defect, DefectType, LedgerRow, LineId};
 use serde::Serialize;
 use std::path::Path;
@@ -114,16 +115,24 @@ pub(crate) fn manifest(block: &[LedgerRow], injected: &[InjectedDefect], out: &m
     }
 }
 
-/// The writers of step 3's two tables.
-pub(crate) struct AnomalyWriters {
-    pub(crate) ledger: TableWriter,
-    pub(crate) examples: TableWriter,
-    pub(crate) schema: LedgerSchema,
+/// The sinks of step 3's tables.
+struct AnomalyWriters {
+    format: Format,
+    ledger: Sink,
+    examples: Sink,
+    manifest: Sink,
+    schema: LedgerSchema,
+    part: Part,
+    example_rows: u64,
+    manifest_rows: u64,
 }
 
 impl AnomalyWriters {
-    pub(crate) fn start(
+    /// Opens the anomaly ledger under each of `names`, the examples and the
+    /// manifest.
+    fn start(
         out: &mut OutputSet,
+        format: Format,
         names: &[&str],
         billing: bool,
     ) -> Result<Self, PipelineError> {
@@ -132,24 +141,58 @@ impl AnomalyWriters {
             billing_agreement_type: billing,
         };
         Ok(AnomalyWriters {
-            ledger: out.table(names, &schema.columns())?,
-            examples: out.table(&[EXAMPLES_FILE], tables::EXAMPLE_COLUMNS)?,
+            format,
+            ledger: Sink::open(
+                out,
+                format,
+                names,
+                &schema.columns(),
+                parquet::ledger_schema(schema),
+            )?,
+            examples: Sink::open(
+                out,
+                format,
+                &[EXAMPLES_FILE],
+                tables::EXAMPLE_COLUMNS,
+                parquet::example_schema(),
+            )?,
+            manifest: Sink::open(
+                out,
+                format,
+                &[MANIFEST_FILE],
+                tables::MANIFEST_COLUMNS,
+                parquet::manifest_schema(),
+            )?,
             schema,
+            part: Part::default(),
+            example_rows: 0,
+            manifest_rows: 0,
         })
     }
 
-    pub(crate) fn write(&mut self, rows: &[LedgerRow]) -> Result<(), PipelineError> {
-        write_ledger(&mut self.ledger, rows, self.schema)?;
-        for r in rows.iter().filter(|r| is_example(r)) {
-            self.examples.row(|out| tables::example_row(out, r))?;
-        }
-        Ok(())
+    /// Writes a group's rows, its examples and its manifest rows.
+    fn write(&mut self, rows: &[LedgerRow], defects: &[Defect]) -> Result<(), PipelineError> {
+        let format = self.format;
+        put_ledger(&mut self.ledger, &mut self.part, format, rows, self.schema)?;
+        let examples: Vec<&LedgerRow> = rows.iter().filter(|r| is_example(r)).collect();
+        self.part
+            .fill(format, &examples, tables::example_row, |r| {
+                parquet::example_batch(r)
+            })?;
+        self.example_rows += self.part.rows;
+        self.examples.put(&self.part)?;
+        self.part
+            .fill(format, &refs(defects), tables::manifest_row, |r| {
+                parquet::manifest_batch(r)
+            })?;
+        self.manifest_rows += self.part.rows;
+        self.manifest.put(&self.part)
     }
 
-    pub(crate) fn finish(self, out: &mut OutputSet) -> Result<(), PipelineError> {
-        out.finish(self.ledger)?;
-        out.finish(self.examples)?;
-        Ok(())
+    fn finish(self, out: &mut OutputSet) -> Result<(), PipelineError> {
+        self.ledger.finish(out)?;
+        self.examples.finish(out)?;
+        self.manifest.finish(out)
     }
 }
 
@@ -355,15 +398,17 @@ impl LedgerReader {
     }
 }
 
-/// Runs step 3 on `in_dir/master_account_ledger.csv`, in two passes over
-/// the file, a group of rows at a time: the first sums the missing-IMEI
-/// pools (and checks every row), the second injects and writes.
+/// Runs step 3 on `in_dir/master_account_ledger.csv` (`.parquet` in
+/// `format` Parquet), in two passes over the file, a group of rows at a
+/// time: the first sums the missing-IMEI pools (and checks every row), the
+/// second injects and writes the tables in `format`.
 pub fn inject_imei_anomalies(
     in_dir: &Path,
     out_dir: &Path,
     params: &AnomalyParams,
     overwrite_base: bool,
     mirror_dir: Option<&Path>,
+    format: Format,
 ) -> Result<AnomalySummary, PipelineError> {
     inject_in_groups(
         in_dir,
@@ -372,6 +417,7 @@ pub fn inject_imei_anomalies(
         overwrite_base,
         mirror_dir,
         GROUP_ROWS,
+        format,
     )
 }
 
@@ -383,12 +429,13 @@ fn inject_in_groups(
     overwrite_base: bool,
     mirror_dir: Option<&Path>,
     group_rows: usize,
+    format: Format,
 ) -> Result<AnomalySummary, PipelineError> {
     if let Some(mirror_dir) = mirror_dir {
         // Refuse an unusable mirror before anything changes.
         OutputSet::check_folder(mirror_dir)?;
     }
-    let path = in_dir.join(LEDGER_FILE);
+    let path = input_path(in_dir, LEDGER_FILE, format)?;
     let mut rows = Vec::new();
     let mut lines = Vec::new();
     let mut ledger = LedgerReader::open(&path, group_rows, true)?;
@@ -404,19 +451,16 @@ fn inject_in_groups(
     } else {
         &[ANOMALY_LEDGER_FILE]
     };
-    let mut writers = AnomalyWriters::start(&mut out, names, billing)?;
-    let mut manifest = out.table(&[MANIFEST_FILE], tables::MANIFEST_COLUMNS)?;
+    let mut writers = AnomalyWriters::start(&mut out, format, names, billing)?;
     let mut counts = AnomalyCounts::default();
     let mut defects = Vec::new();
     while ledger.next_group(&mut rows, &mut lines)? {
         defects.clear();
         counts += chunk_inject(&mut rows, params, pools, &mut defects)?;
-        writers.write(&rows)?;
-        manifest.rows(&defects, tables::manifest_row)?;
+        writers.write(&rows, &defects)?;
     }
-    let examples = writers.examples.row_count();
+    let (examples, manifest_rows) = (writers.example_rows, writers.manifest_rows);
     writers.finish(&mut out)?;
-    let manifest_rows = out.finish(manifest)?;
     let summary = AnomalySummary::new(&counts, examples, manifest_rows);
     let files = out.records().to_vec();
     write_anomaly_receipt(
@@ -426,19 +470,17 @@ fn inject_in_groups(
         in_dir,
         summary,
         &files,
-        crate::Format::Csv,
+        format,
     )?;
     out.commit()?;
     if let Some(mirror_dir) = mirror_dir {
-        let mut names = vec![
-            ANOMALY_LEDGER_FILE,
-            EXAMPLES_FILE,
-            MANIFEST_FILE,
-            ANOMALY_RECEIPT,
-        ];
+        let mut tables = vec![ANOMALY_LEDGER_FILE, EXAMPLES_FILE, MANIFEST_FILE];
         if overwrite_base {
-            names.push(LEDGER_FILE);
+            tables.push(LEDGER_FILE);
         }
+        let mut names: Vec<String> = tables.iter().map(|n| format.file_name(n)).collect();
+        names.push(ANOMALY_RECEIPT.to_string());
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
         novawireless_io::mirror(out_dir, &names, mirror_dir)?;
     }
     Ok(summary)
@@ -496,9 +538,16 @@ mod tests {
         };
         let run = |group_rows: usize| {
             let out = tempfile::tempdir().unwrap();
-            let summary =
-                inject_in_groups(input.path(), out.path(), &params, true, None, group_rows)
-                    .unwrap();
+            let summary = inject_in_groups(
+                input.path(),
+                out.path(),
+                &params,
+                true,
+                None,
+                group_rows,
+                Format::Csv,
+            )
+            .unwrap();
             (summary, files(out.path()))
         };
         let (whole, whole_files) = run(GROUP_ROWS);

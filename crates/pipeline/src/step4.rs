@@ -1,29 +1,32 @@
 //! Step 4: `fix_ledger_contract_proxy`.
 
-use crate::step2::{write_ledger, CreatedDirs, LEDGER_FILE};
+use crate::sinks::{input_path, put_ledger, Part, Sink};
+use crate::step2::{CreatedDirs, LEDGER_FILE};
 use crate::step3::{LedgerReader, GROUP_ROWS};
-use crate::PipelineError;
+use crate::{Format, PipelineError};
 use novawireless_billing::{apply, BillingCounts};
-use novawireless_io::{LedgerSchema, OutputSet};
+use novawireless_io::{parquet, LedgerSchema, OutputSet};
 use std::path::Path;
 
 /// The copy of the ledger step 4 writes before changing it.
 pub const BACKUP_FILE: &str = "master_account_ledger__pre_contract_fix.csv";
 
-/// Runs step 4: writes the backup of `in_dir/master_account_ledger.csv`,
-/// then the ledger with `billing_agreement_type` in place of `contract_proxy`,
-/// streaming the ledger a group of rows at a time.
+/// Runs step 4: writes the backup of `in_dir/master_account_ledger.csv`
+/// (`.parquet` in `format` Parquet), then the ledger with
+/// `billing_agreement_type` in place of `contract_proxy`, streaming the
+/// ledger a group of rows at a time.
 pub fn fix_ledger_contract_proxy(
     in_dir: &Path,
     out_dir: &Path,
     mirror_dir: Option<&Path>,
+    format: Format,
 ) -> Result<BillingCounts, PipelineError> {
     if let Some(mirror_dir) = mirror_dir {
         // Refuse an unusable mirror before anything changes.
         OutputSet::check_folder(mirror_dir)?;
     }
     let created = CreatedDirs::before(out_dir);
-    let result = fix(in_dir, out_dir, mirror_dir, GROUP_ROWS);
+    let result = fix(in_dir, out_dir, mirror_dir, GROUP_ROWS, format);
     if result.is_err() {
         created.remove_if_empty();
     }
@@ -36,16 +39,24 @@ fn fix(
     out_dir: &Path,
     mirror_dir: Option<&Path>,
     group_rows: usize,
+    format: Format,
 ) -> Result<BillingCounts, PipelineError> {
-    let input = in_dir.join(LEDGER_FILE);
+    let input = input_path(in_dir, LEDGER_FILE, format)?;
     let mut ledger = LedgerReader::open(&input, group_rows, false)?;
     let schema = LedgerSchema {
         anomaly_type: ledger.anomaly_type(),
         billing_agreement_type: true,
     };
     let mut out = OutputSet::create(out_dir)?;
-    out.copy_file(BACKUP_FILE, &input)?;
-    let mut table = out.table(&[LEDGER_FILE], &schema.columns())?;
+    out.copy_file(&format.file_name(BACKUP_FILE), &input)?;
+    let mut sink = Sink::open(
+        &mut out,
+        format,
+        &[LEDGER_FILE],
+        &schema.columns(),
+        parquet::ledger_schema(schema),
+    )?;
+    let mut part = Part::default();
     let mut counts = BillingCounts::default();
     let mut rows = Vec::new();
     let mut lines = Vec::new();
@@ -58,12 +69,12 @@ fn fix(
                 .map_or(message.as_str(), |(_, rest)| rest);
             PipelineError::Input(format!("{}:{line}: {message}", input.display()))
         })?;
-        write_ledger(&mut table, &rows, schema)?;
+        put_ledger(&mut sink, &mut part, format, &rows, schema)?;
     }
-    out.finish(table)?;
+    sink.finish(&mut out)?;
     out.commit()?;
     if let Some(mirror_dir) = mirror_dir {
-        novawireless_io::mirror(out_dir, &[LEDGER_FILE], mirror_dir)?;
+        novawireless_io::mirror(out_dir, &[&format.file_name(LEDGER_FILE)], mirror_dir)?;
     }
     Ok(counts)
 }
@@ -90,7 +101,7 @@ mod tests {
         let input = input();
         let run = |group_rows: usize| {
             let out = tempfile::tempdir().unwrap();
-            let counts = fix(input.path(), out.path(), None, group_rows).unwrap();
+            let counts = fix(input.path(), out.path(), None, group_rows, Format::Csv).unwrap();
             let ledger = fs::read(out.path().join(LEDGER_FILE)).unwrap();
             let backup = fs::read(out.path().join(BACKUP_FILE)).unwrap();
             (counts, ledger, backup)
@@ -115,7 +126,7 @@ mod tests {
         lines[6] = fields.join(",");
         fs::write(&path, lines.join("\n") + "\n").unwrap();
         for group_rows in [1, 2, 4, GROUP_ROWS] {
-            let error = fix(input.path(), input.path(), None, group_rows)
+            let error = fix(input.path(), input.path(), None, group_rows, Format::Csv)
                 .err()
                 .unwrap()
                 .to_string();
@@ -128,7 +139,7 @@ mod tests {
             );
         }
         let out = input.path().join("new/out");
-        assert!(fix_ledger_contract_proxy(input.path(), &out, None).is_err());
+        assert!(fix_ledger_contract_proxy(input.path(), &out, None, Format::Csv).is_err());
         assert!(!input.path().join("new").exists());
     }
 }

@@ -1,0 +1,279 @@
+//! Parquet tables read as rows of text cells, each spelled as the table's
+//! CSV twin spells it, so that one set of row parsers (with their checks and
+//! messages) serves both formats.
+//!
+//! Rows are numbered as the CSV twin's lines are: the header is line 1, the
+//! first row line 2.
+//!
+//! ```
+//! use novawireless_io::cells::ParquetCells;
+//! use novawireless_io::parquet::{manifest_batch, manifest_schema, ParquetTableWriter};
+//!
+//! let dir = tempfile::tempdir().unwrap();
+//! let path = dir.path().join("anomaly_manifest.parquet");
+//! let mut writer =
+//!     ParquetTableWriter::new(std::fs::File::create(&path).unwrap(), manifest_schema()).unwrap();
+//! writer.write(&manifest_batch(&[]).unwrap()).unwrap();
+//! writer.finish().unwrap();
+//!
+//! let mut cells = ParquetCells::open(&path, "anomaly_manifest.parquet").unwrap();
+//! assert_eq!(cells.header()[0], "defect_id");
+//! let mut record = csv::StringRecord::new();
+//! assert_eq!(cells.next_record(&mut record).unwrap(), None);
+//! ```
+
+use crate::parquet::Kind;
+use crate::read::InputError;
+use arrow_array::cast::AsArray;
+use arrow_array::types::{
+    Date32Type, Date64Type, Float32Type, Float64Type, Int16Type, Int32Type, Int64Type, Int8Type,
+    UInt16Type, UInt32Type, UInt64Type, UInt8Type,
+};
+use arrow_array::{Array, RecordBatch};
+use arrow_schema::DataType;
+use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
+use std::fmt::Write as _;
+use std::fs::File;
+use std::path::Path;
+
+/// Rows decoded at a time.
+const BATCH_ROWS: usize = 8192;
+
+/// An open Parquet table, read a row at a time as text cells.
+pub struct ParquetCells {
+    path: String,
+    reader: ParquetRecordBatchReader,
+    header: Vec<String>,
+    types: Vec<DataType>,
+    batch: Option<RecordBatch>,
+    /// The next row of `batch`.
+    next: usize,
+    /// Rows read so far.
+    rows: u64,
+    /// Scratch space for formatting a number.
+    text: String,
+}
+
+impl ParquetCells {
+    /// Opens the Parquet file at `path` (`name` is how errors print it).
+    pub fn open(path: &Path, name: &str) -> Result<Self, InputError> {
+        let file = File::open(path).map_err(|e| InputError(format!("{name}: cannot read: {e}")))?;
+        let builder = ParquetRecordBatchReaderBuilder::try_new(file)
+            .map_err(|e| InputError(format!("{name}: not a readable Parquet file: {e}")))?;
+        let schema = builder.schema().clone();
+        let reader = builder
+            .with_batch_size(BATCH_ROWS)
+            .build()
+            .map_err(|e| InputError(format!("{name}: not a readable Parquet file: {e}")))?;
+        Ok(ParquetCells {
+            path: name.to_string(),
+            reader,
+            header: schema.fields().iter().map(|f| f.name().clone()).collect(),
+            types: schema
+                .fields()
+                .iter()
+                .map(|f| f.data_type().clone())
+                .collect(),
+            batch: None,
+            next: 0,
+            rows: 0,
+            text: String::new(),
+        })
+    }
+
+    /// The column names, in file order.
+    pub fn header(&self) -> &[String] {
+        &self.header
+    }
+
+    /// Checks that column `position` can hold values of `kind`: text from
+    /// any string or integer type, whole numbers from any integer type or
+    /// booleans, decimals from any float or integer type, dates from date
+    /// or string types.
+    pub(crate) fn check_kind(&self, position: usize, kind: Kind) -> Result<(), InputError> {
+        let found = &self.types[position];
+        let integer = found.is_integer();
+        let string = matches!(
+            found,
+            DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
+        );
+        let (accepted, wanted) = match kind {
+            Kind::Text => (string || integer, "text"),
+            Kind::Int => (integer || *found == DataType::Boolean, "whole numbers"),
+            Kind::Float => (
+                integer || matches!(found, DataType::Float32 | DataType::Float64),
+                "numbers",
+            ),
+            Kind::Date => (
+                string || matches!(found, DataType::Date32 | DataType::Date64),
+                "dates",
+            ),
+        };
+        if accepted {
+            Ok(())
+        } else {
+            Err(InputError(format!(
+                "{}: column {:?} has type {found}, which cannot hold {wanted}",
+                self.path, self.header[position]
+            )))
+        }
+    }
+
+    /// Reads the next row into `record`, a cell per column in file order;
+    /// returns its line number (as in the CSV twin), or `None` at the end.
+    pub fn next_record(
+        &mut self,
+        record: &mut csv::StringRecord,
+    ) -> Result<Option<u64>, InputError> {
+        while self
+            .batch
+            .as_ref()
+            .is_none_or(|b| self.next >= b.num_rows())
+        {
+            match self.reader.next() {
+                None => return Ok(None),
+                Some(Ok(batch)) => {
+                    self.batch = Some(batch);
+                    self.next = 0;
+                }
+                Some(Err(e)) => {
+                    return Err(InputError(format!(
+                        "{}:{}: cannot read: {e}",
+                        self.path,
+                        self.rows + 2
+                    )))
+                }
+            }
+        }
+        let Some(batch) = &self.batch else {
+            return Ok(None);
+        };
+        record.clear();
+        for column in batch.columns() {
+            push_cell(record, column.as_ref(), self.next, &mut self.text);
+        }
+        self.next += 1;
+        self.rows += 1;
+        Ok(Some(self.rows + 1))
+    }
+}
+
+/// Appends the text of `array[row]` to `record`: empty for null, digits for
+/// integers, `0`/`1` for booleans, the shortest decimal that reads back as
+/// the same number for floats, `YYYY-MM-DD` for dates.
+fn push_cell(record: &mut csv::StringRecord, array: &dyn Array, row: usize, text: &mut String) {
+    if array.is_null(row) {
+        record.push_field("");
+        return;
+    }
+    text.clear();
+    // Writing to a String cannot fail.
+    let _ = match array.data_type() {
+        DataType::Utf8 => {
+            record.push_field(array.as_string::<i32>().value(row));
+            return;
+        }
+        DataType::LargeUtf8 => {
+            record.push_field(array.as_string::<i64>().value(row));
+            return;
+        }
+        DataType::Utf8View => {
+            record.push_field(array.as_string_view().value(row));
+            return;
+        }
+        DataType::Boolean => {
+            record.push_field(if array.as_boolean().value(row) {
+                "1"
+            } else {
+                "0"
+            });
+            return;
+        }
+        DataType::Int8 => write!(text, "{}", array.as_primitive::<Int8Type>().value(row)),
+        DataType::Int16 => write!(text, "{}", array.as_primitive::<Int16Type>().value(row)),
+        DataType::Int32 => write!(text, "{}", array.as_primitive::<Int32Type>().value(row)),
+        DataType::Int64 => write!(text, "{}", array.as_primitive::<Int64Type>().value(row)),
+        DataType::UInt8 => write!(text, "{}", array.as_primitive::<UInt8Type>().value(row)),
+        DataType::UInt16 => write!(text, "{}", array.as_primitive::<UInt16Type>().value(row)),
+        DataType::UInt32 => write!(text, "{}", array.as_primitive::<UInt32Type>().value(row)),
+        DataType::UInt64 => write!(text, "{}", array.as_primitive::<UInt64Type>().value(row)),
+        DataType::Float32 => write!(text, "{}", array.as_primitive::<Float32Type>().value(row)),
+        DataType::Float64 => write!(text, "{}", array.as_primitive::<Float64Type>().value(row)),
+        DataType::Date32 => {
+            let days = array.as_primitive::<Date32Type>().value(row);
+            write_date(text, i64::from(days))
+        }
+        DataType::Date64 => {
+            let millis = array.as_primitive::<Date64Type>().value(row);
+            write_date(text, millis.div_euclid(86_400_000))
+        }
+        // `check_kind` lets no other type through.
+        other => write!(text, "<{other}>"),
+    };
+    record.push_field(text);
+}
+
+/// Writes the date `days` after 1970-01-01 as `YYYY-MM-DD` (proleptic
+/// Gregorian; a year outside 1–9999 comes out in a shape the date parser
+/// refuses).
+fn write_date(text: &mut String, days: i64) -> std::fmt::Result {
+    let (year, month, day) = civil_from_days(days);
+    write!(text, "{year:04}-{month:02}-{day:02}")
+}
+
+/// The (year, month, day) of the date `days` after 1970-01-01.
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z - era * 146_097;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let month_from_march = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
+    let month = if month_from_march < 10 {
+        month_from_march + 3
+    } else {
+        month_from_march - 9
+    };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::parquet::days_since_epoch;
+
+    #[test]
+    fn civil_from_days_inverts_days_since_epoch() {
+        for date in [
+            "1970-01-01",
+            "1969-12-31",
+            "2000-02-29",
+            "2000-03-01",
+            "2026-02-22",
+            "0001-01-01",
+            "9999-12-31",
+            "1900-02-28",
+        ] {
+            let days = days_since_epoch(date.parse().unwrap());
+            let mut text = String::new();
+            write_date(&mut text, i64::from(days)).unwrap();
+            assert_eq!(text, date);
+        }
+    }
+
+    #[test]
+    fn every_day_of_four_centuries_round_trips() {
+        let start = days_since_epoch("1900-01-01".parse().unwrap());
+        let mut text = String::new();
+        for days in start..start + 146_097 {
+            text.clear();
+            write_date(&mut text, i64::from(days)).unwrap();
+            let date = text.parse().unwrap();
+            assert_eq!(days_since_epoch(date), days, "{text}");
+        }
+    }
+}
