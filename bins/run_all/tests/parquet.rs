@@ -167,28 +167,174 @@ fn a_parquet_run_is_deterministic() {
     }
 }
 
+/// Runs a step binary with `args`; its stderr on failure.
+fn step(name: &str, args: &[&std::ffi::OsStr]) -> Result<(), String> {
+    let output = Command::new(common::step_binary(name))
+        .args(args)
+        .output()
+        .unwrap();
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&output.stderr).into_owned())
+    }
+}
+
 #[test]
-fn steps_that_write_csv_only_refuse_parquet_and_unknown_formats_are_refused() {
+fn the_step_binaries_in_parquet_write_the_files_of_run_all() {
     let root = tempfile::tempdir().unwrap();
-    for step in [
+    let (all, steps) = (root.path().join("all"), root.path().join("steps"));
+    // 1,500 customers: two swap blocks, partners from any customer.
+    run_all(
+        &all,
+        &[
+            "--format",
+            "parquet",
+            "--seed",
+            "5",
+            "--anomaly_seed",
+            "9",
+            "--p_mismatch",
+            "0.2",
+            "--within_customer_only",
+            "false",
+        ],
+    );
+    let o = |s: &'static str| std::ffi::OsStr::new(s);
+    let dir = steps.as_os_str();
+    let common = [
+        o("--out_dir"),
+        dir,
+        o("--format"),
+        o("parquet"),
+        o("--quiet"),
+    ];
+    let ledger = [&common[..], &[o("--no_params_mirror")]].concat();
+    step(
+        "generate_customers",
+        &[
+            &common[..],
+            &[o("--n_customers"), o("1500"), o("--seed"), o("5")],
+        ]
+        .concat(),
+    )
+    .unwrap();
+    step("build_master_account_ledger", &ledger).unwrap();
+    let inject = [
+        o("--seed"),
+        o("9"),
+        o("--p_mismatch"),
+        o("0.2"),
+        o("--within_customer_only"),
+        o("false"),
+        o("--overwrite_base"),
+    ];
+    step(
+        "inject_imei_anomalies",
+        &[&ledger[..], &inject[..]].concat(),
+    )
+    .unwrap();
+    step("fix_ledger_contract_proxy", &ledger).unwrap();
+    for table in &TABLES[..10] {
+        let name = format!("{table}.parquet");
+        assert!(
+            fs::read(all.join(&name)).unwrap() == fs::read(steps.join(&name)).unwrap(),
+            "{name} differs between the steps and run_all"
+        );
+    }
+    // Step 4's backup is the anomaly ledger step 3 also wrote as the base.
+    assert!(
+        fs::read(steps.join("master_account_ledger__pre_contract_fix.parquet")).unwrap()
+            == fs::read(steps.join("master_account_ledger__anomalies.parquet")).unwrap()
+    );
+    for receipt in [
+        "master_account_ledger_receipt.json",
+        "imei_anomaly_injection_receipt.json",
+    ] {
+        let text = fs::read_to_string(steps.join(receipt)).unwrap();
+        assert!(text.contains("\"format\": \"parquet\""), "{receipt}");
+    }
+    assert!(!steps.join("master_account_ledger.csv").exists());
+
+    // The mirror gets the Parquet ledger and the receipt.
+    let (again, params) = (root.path().join("again"), root.path().join("params"));
+    step(
+        "build_master_account_ledger",
+        &[
+            o("--in_dir"),
+            dir,
+            o("--out_dir"),
+            again.as_os_str(),
+            o("--format"),
+            o("parquet"),
+            o("--params_dir"),
+            params.as_os_str(),
+        ],
+    )
+    .unwrap();
+    let mut mirrored: Vec<String> = fs::read_dir(&params)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    mirrored.sort();
+    assert_eq!(
+        mirrored,
+        [
+            "master_account_ledger.parquet",
+            "master_account_ledger_receipt.json"
+        ]
+    );
+    assert!(
+        fs::read(params.join("master_account_ledger.parquet")).unwrap()
+            == fs::read(again.join("master_account_ledger.parquet")).unwrap()
+    );
+}
+
+#[test]
+fn a_step_pointed_at_the_other_format_says_which_flag_reads_it() {
+    let root = tempfile::tempdir().unwrap();
+    let dir = root.path().join("csv");
+    run_all(&dir, &[]);
+    let o = std::ffi::OsStr::new;
+    for name in [
         "build_master_account_ledger",
         "inject_imei_anomalies",
         "fix_ledger_contract_proxy",
     ] {
-        let output = Command::new(common::step_binary(step))
-            .arg("--out_dir")
-            .arg(root.path().join(step))
-            .args(["--format", "parquet"])
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert_eq!(output.status.code(), Some(1), "{step}: {stderr}");
-        assert!(
-            stderr.contains("--format parquet") && stderr.trim_end().lines().count() == 1,
-            "{step}: {stderr}"
+        let out = root.path().join(name);
+        let error = step(
+            name,
+            &[
+                o("--in_dir"),
+                dir.as_os_str(),
+                o("--out_dir"),
+                out.as_os_str(),
+                o("--format"),
+                o("parquet"),
+                o("--no_params_mirror"),
+            ],
+        )
+        .unwrap_err();
+        let table = if name == "build_master_account_ledger" {
+            "customers"
+        } else {
+            "master_account_ledger"
+        };
+        assert_eq!(
+            error.trim_end(),
+            format!(
+                "error: {}: no such file; {table}.csv is there: pass --format csv to read it",
+                dir.join(format!("{table}.parquet")).display()
+            ),
+            "{name}"
         );
-        assert!(!root.path().join(step).join("customers.csv").exists());
+        assert!(!out.exists(), "{name} created its output folder");
     }
+}
+
+#[test]
+fn unknown_formats_are_refused() {
+    let root = tempfile::tempdir().unwrap();
     let output = Command::new(env!("CARGO_BIN_EXE_run_all"))
         .arg("--out_dir")
         .arg(root.path().join("x"))
