@@ -26,15 +26,18 @@ use crate::parquet::Kind;
 use crate::read::InputError;
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
-    Date32Type, Date64Type, Float32Type, Float64Type, Int16Type, Int32Type, Int64Type, Int8Type,
-    UInt16Type, UInt32Type, UInt64Type, UInt8Type,
+    Date32Type, Date64Type, Decimal128Type, Float32Type, Float64Type, Int16Type, Int32Type,
+    Int64Type, Int8Type, TimestampMicrosecondType, TimestampMillisecondType,
+    TimestampNanosecondType, TimestampSecondType, UInt16Type, UInt32Type, UInt64Type, UInt8Type,
 };
 use arrow_array::{Array, RecordBatch};
-use arrow_schema::DataType;
+use arrow_schema::{ArrowError, DataType, Field, Schema, TimeUnit};
+use arrow_select::take::take;
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
 use std::fmt::Write as _;
 use std::fs::File;
 use std::path::Path;
+use std::sync::Arc;
 
 /// Rows decoded at a time.
 const BATCH_ROWS: usize = 8192;
@@ -88,10 +91,16 @@ impl ParquetCells {
 
     /// Checks that column `position` can hold values of `kind`: text from
     /// any string or integer type, whole numbers from any integer type or
-    /// booleans, decimals from any float or integer type, dates from date
-    /// or string types.
+    /// booleans, decimals from any float, decimal or integer type, dates
+    /// from date, timestamp (the day of it, time zone ignored) or string
+    /// types; dictionary columns by their value type.
     pub(crate) fn check_kind(&self, position: usize, kind: Kind) -> Result<(), InputError> {
-        let found = &self.types[position];
+        let declared = &self.types[position];
+        // A dictionary column (pandas `category`) holds its value type.
+        let found = match declared {
+            DataType::Dictionary(_, values) => values.as_ref(),
+            other => other,
+        };
         let integer = found.is_integer();
         let string = matches!(
             found,
@@ -101,11 +110,19 @@ impl ParquetCells {
             Kind::Text => (string || integer, "text"),
             Kind::Int => (integer || *found == DataType::Boolean, "whole numbers"),
             Kind::Float => (
-                integer || matches!(found, DataType::Float32 | DataType::Float64),
+                integer
+                    || matches!(
+                        found,
+                        DataType::Float32 | DataType::Float64 | DataType::Decimal128(..)
+                    ),
                 "numbers",
             ),
             Kind::Date => (
-                string || matches!(found, DataType::Date32 | DataType::Date64),
+                string
+                    || matches!(
+                        found,
+                        DataType::Date32 | DataType::Date64 | DataType::Timestamp(..)
+                    ),
                 "dates",
             ),
         };
@@ -113,7 +130,7 @@ impl ParquetCells {
             Ok(())
         } else {
             Err(InputError(format!(
-                "{}: column {:?} has type {found}, which cannot hold {wanted}",
+                "{}: column {:?} has type {declared}, which cannot hold {wanted}",
                 self.path, self.header[position]
             )))
         }
@@ -133,7 +150,9 @@ impl ParquetCells {
             match self.reader.next() {
                 None => return Ok(None),
                 Some(Ok(batch)) => {
-                    self.batch = Some(batch);
+                    self.batch = Some(decode_dictionaries(batch).map_err(|e| {
+                        InputError(format!("{}:{}: cannot read: {e}", self.path, self.rows + 2))
+                    })?);
                     self.next = 0;
                 }
                 Some(Err(e)) => {
@@ -158,9 +177,41 @@ impl ParquetCells {
     }
 }
 
+/// The batch with every dictionary column replaced by its plain values.
+fn decode_dictionaries(batch: RecordBatch) -> Result<RecordBatch, ArrowError> {
+    if !batch
+        .columns()
+        .iter()
+        .any(|c| matches!(c.data_type(), DataType::Dictionary(..)))
+    {
+        return Ok(batch);
+    }
+    let mut columns = Vec::with_capacity(batch.num_columns());
+    let mut fields = Vec::with_capacity(batch.num_columns());
+    for (column, field) in batch.columns().iter().zip(batch.schema().fields()) {
+        match column.as_any_dictionary_opt() {
+            Some(dictionary) => {
+                let values = take(dictionary.values().as_ref(), dictionary.keys(), None)?;
+                fields.push(Field::new(
+                    field.name(),
+                    values.data_type().clone(),
+                    field.is_nullable(),
+                ));
+                columns.push(values);
+            }
+            None => {
+                fields.push(field.as_ref().clone());
+                columns.push(column.clone());
+            }
+        }
+    }
+    RecordBatch::try_new(Arc::new(Schema::new(fields)), columns)
+}
+
 /// Appends the text of `array[row]` to `record`: empty for null, digits for
 /// integers, `0`/`1` for booleans, the shortest decimal that reads back as
-/// the same number for floats, `YYYY-MM-DD` for dates.
+/// the same number for floats (and the nearest double of a decimal),
+/// `YYYY-MM-DD` for dates and the day of timestamps.
 fn push_cell(record: &mut csv::StringRecord, array: &dyn Array, row: usize, text: &mut String) {
     if array.is_null(row) {
         record.push_field("");
@@ -206,6 +257,29 @@ fn push_cell(record: &mut csv::StringRecord, array: &dyn Array, row: usize, text
         DataType::Date64 => {
             let millis = array.as_primitive::<Date64Type>().value(row);
             write_date(text, millis.div_euclid(86_400_000))
+        }
+        DataType::Timestamp(unit, _) => {
+            let per_day = match unit {
+                TimeUnit::Second => 86_400,
+                TimeUnit::Millisecond => 86_400_000,
+                TimeUnit::Microsecond => 86_400_000_000,
+                TimeUnit::Nanosecond => 86_400_000_000_000,
+            };
+            let value = match unit {
+                TimeUnit::Second => array.as_primitive::<TimestampSecondType>().value(row),
+                TimeUnit::Millisecond => {
+                    array.as_primitive::<TimestampMillisecondType>().value(row)
+                }
+                TimeUnit::Microsecond => {
+                    array.as_primitive::<TimestampMicrosecondType>().value(row)
+                }
+                TimeUnit::Nanosecond => array.as_primitive::<TimestampNanosecondType>().value(row),
+            };
+            write_date(text, value.div_euclid(per_day))
+        }
+        DataType::Decimal128(_, scale) => {
+            let value = array.as_primitive::<Decimal128Type>().value(row);
+            write!(text, "{}", value as f64 / 10f64.powi(i32::from(*scale)))
         }
         // `check_kind` lets no other type through.
         other => write!(text, "<{other}>"),
