@@ -107,7 +107,7 @@ fn a_folder_without_customers_csv_is_one_line_naming_the_file() {
     assert_eq!(
         stderr(&output),
         format!(
-            "error: {}: not found (the folder holds no run_all output)\n",
+            "error: {}: not found, nor customers.parquet (the folder holds no run_all output)\n",
             out.join("customers.csv").display()
         )
     );

@@ -64,6 +64,14 @@ impl ParquetCells {
         let builder = ParquetRecordBatchReaderBuilder::try_new(file)
             .map_err(|e| InputError(format!("{name}: not a readable Parquet file: {e}")))?;
         let schema = builder.schema().clone();
+        if let Some(field) = schema.fields().iter().find(|f| !spelled(f.data_type())) {
+            return Err(InputError(format!(
+                "{name}: column {:?} has type {}, which has no text form here \
+                 (text, integers, booleans, floats, decimals, dates and timestamps do)",
+                field.name(),
+                field.data_type()
+            )));
+        }
         let reader = builder
             .with_batch_size(BATCH_ROWS)
             .build()
@@ -209,9 +217,9 @@ fn decode_dictionaries(batch: RecordBatch) -> Result<RecordBatch, ArrowError> {
 }
 
 /// Appends the text of `array[row]` to `record`: empty for null, digits for
-/// integers, `0`/`1` for booleans, the shortest decimal that reads back as
-/// the same number for floats (and the nearest double of a decimal),
-/// `YYYY-MM-DD` for dates and the day of timestamps.
+/// integers, `0`/`1` for booleans, floats as the CSV writer spells them
+/// (see [`write_float`]; a decimal as its nearest double), `YYYY-MM-DD` for
+/// dates and the day of timestamps.
 fn push_cell(record: &mut csv::StringRecord, array: &dyn Array, row: usize, text: &mut String) {
     if array.is_null(row) {
         record.push_field("");
@@ -248,8 +256,8 @@ fn push_cell(record: &mut csv::StringRecord, array: &dyn Array, row: usize, text
         DataType::UInt16 => write!(text, "{}", array.as_primitive::<UInt16Type>().value(row)),
         DataType::UInt32 => write!(text, "{}", array.as_primitive::<UInt32Type>().value(row)),
         DataType::UInt64 => write!(text, "{}", array.as_primitive::<UInt64Type>().value(row)),
-        DataType::Float32 => write!(text, "{}", array.as_primitive::<Float32Type>().value(row)),
-        DataType::Float64 => write!(text, "{}", array.as_primitive::<Float64Type>().value(row)),
+        DataType::Float32 => write_float(text, array.as_primitive::<Float32Type>().value(row)),
+        DataType::Float64 => write_float(text, array.as_primitive::<Float64Type>().value(row)),
         DataType::Date32 => {
             let days = array.as_primitive::<Date32Type>().value(row);
             write_date(text, i64::from(days))
@@ -279,12 +287,58 @@ fn push_cell(record: &mut csv::StringRecord, array: &dyn Array, row: usize, text
         }
         DataType::Decimal128(_, scale) => {
             let value = array.as_primitive::<Decimal128Type>().value(row);
-            write!(text, "{}", value as f64 / 10f64.powi(i32::from(*scale)))
+            write_float(text, value as f64 / 10f64.powi(i32::from(*scale)))
         }
-        // `check_kind` lets no other type through.
+        // `open` lets no other type through.
         other => write!(text, "<{other}>"),
     };
     record.push_field(text);
+}
+
+/// Whether [`push_cell`] spells values of type `t`.
+fn spelled(t: &DataType) -> bool {
+    match t {
+        DataType::Dictionary(_, values) => {
+            !matches!(values.as_ref(), DataType::Dictionary(..)) && spelled(values)
+        }
+        t => {
+            t.is_integer()
+                || matches!(
+                    t,
+                    DataType::Utf8
+                        | DataType::LargeUtf8
+                        | DataType::Utf8View
+                        | DataType::Boolean
+                        | DataType::Float32
+                        | DataType::Float64
+                        | DataType::Decimal128(..)
+                        | DataType::Date32
+                        | DataType::Date64
+                        | DataType::Timestamp(..)
+                )
+        }
+    }
+}
+
+/// Writes a float as the CSV writer does (and pandas): the shortest decimal
+/// that reads back as the same number, with `.0` on whole numbers, `0.0`
+/// for either zero and `nan` for what is not finite.
+fn write_float<F: std::fmt::Display + Into<f64> + Copy>(
+    text: &mut String,
+    value: F,
+) -> std::fmt::Result {
+    let wide: f64 = value.into();
+    if !wide.is_finite() {
+        text.push_str("nan");
+    } else if wide == 0.0 {
+        text.push_str("0.0");
+    } else {
+        write!(text, "{value}")?;
+        if !text.contains('.') {
+            text.push_str(".0");
+        }
+    }
+    Ok(())
 }
 
 /// Writes the date `days` after 1970-01-01 as `YYYY-MM-DD` (proleptic
@@ -337,6 +391,25 @@ mod tests {
             write_date(&mut text, i64::from(days)).unwrap();
             assert_eq!(text, date);
         }
+    }
+
+    #[test]
+    fn floats_are_spelled_as_the_csv_writer_spells_them() {
+        let spell = |v: f64| {
+            let mut text = String::new();
+            write_float(&mut text, v).unwrap();
+            text
+        };
+        assert_eq!(spell(45.0), "45.0");
+        assert_eq!(spell(45.2), "45.2");
+        assert_eq!(spell(0.000001), "0.000001");
+        assert_eq!(spell(-0.5), "-0.5");
+        assert_eq!(spell(-0.0), "0.0");
+        assert_eq!(spell(f64::NAN), "nan");
+        assert_eq!(spell(1e21), "1000000000000000000000.0");
+        let mut text = String::new();
+        write_float(&mut text, 80.12346f32).unwrap();
+        assert_eq!(text, "80.12346");
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! The chart data of `customers.csv`, accumulated row by row: fixed-bin
+//! The chart data of the customers table, accumulated row by row: fixed-bin
 //! histograms, churn-risk means by segment, and lines per account.
 
 use crate::read::{Categories, CATEGORY_LIMIT, OTHER};
@@ -127,7 +127,7 @@ impl GroupMeans {
     }
 }
 
-/// Everything the report draws from `customers.csv`.
+/// Everything the report draws from the customers table.
 pub(crate) struct CustomerCharts {
     pub(crate) histograms: Vec<Histogram>,
     churn: Option<usize>,

@@ -1,6 +1,9 @@
 //! `report.html`: one self-contained page (inline CSS and SVG, no script,
 //! no external URL) with the summary counts, the charts and the column
 //! profile.
+//!
+//! Tables are named without an extension (`customers`, `devices`): the page
+//! is the same whether they were read from CSV or from Parquet.
 
 use crate::charts::{CustomerCharts, GroupMeans, Histogram, TENURE_SEGMENTS};
 use crate::number::{decimal, grouped};
@@ -41,6 +44,8 @@ pub(crate) struct Page<'a> {
     pub(crate) agreements: Option<&'a Tally>,
     pub(crate) ledger_rows: Option<u64>,
     pub(crate) anomalies: Option<&'a AnomalyCounts>,
+    /// Whether `anomalies` come from the manifest (else from the ledger).
+    pub(crate) anomalies_from_manifest: bool,
     pub(crate) anomalies_missing: &'a str,
     pub(crate) receipt: Option<&'a Receipt>,
     pub(crate) charts: &'a CustomerCharts,
@@ -103,10 +108,10 @@ pub(crate) fn render(page: &Page<'_>) -> String {
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <title>{TITLE}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n<h1>{TITLE}</h1>\n\
-         <p class=\"lede\">Distributions of one output folder of <code>run_all</code>, read from its CSV \
-         files. Hover over a bar for its exact count. The statistics of every column of \
-         <code>customers.csv</code> are at the end of the page and in \
-         <code>customers_v1_profile.csv</code>.</p>\n"
+         <p class=\"lede\">Distributions of one output folder of <code>run_all</code>, read from its \
+         tables (CSV or Parquet files; both give this same page). Hover over a bar for its exact \
+         count. The statistics of every column of the <code>customers</code> table are at the \
+         end of the page and in <code>customers_v1_profile.csv</code>.</p>\n"
     );
     summary(&mut out, page);
 
@@ -121,14 +126,14 @@ pub(crate) fn render(page: &Page<'_>) -> String {
     by_group(
         &mut out,
         CHART_TITLES[6],
-        "mean churn_risk_score per payment_method of customers.csv",
+        "mean churn_risk_score per payment_method of customers",
         "payment_method",
         page.charts.by_payment.as_ref(),
     );
     by_group(
         &mut out,
         CHART_TITLES[7],
-        "mean churn_risk_score per internet_service of customers.csv",
+        "mean churn_risk_score per internet_service of customers",
         "internet_service",
         page.charts.by_internet.as_ref(),
     );
@@ -138,7 +143,12 @@ pub(crate) fn render(page: &Page<'_>) -> String {
     out.push_str("</div>\n<h2 id=\"devices\">Devices and anomalies</h2>\n<div class=\"charts\">\n");
     device_makes(&mut out, page.devices);
     out.push_str("<div class=\"stack\">\n");
-    anomalies(&mut out, page.anomalies, page.anomalies_missing);
+    anomalies(
+        &mut out,
+        page.anomalies,
+        page.anomalies_from_manifest,
+        page.anomalies_missing,
+    );
     receipt(&mut out, page.receipt);
     out.push_str("</div>\n</div>\n");
     profile_table(&mut out, page.profiles);
@@ -155,28 +165,29 @@ pub(crate) fn render(page: &Page<'_>) -> String {
 
 fn summary(out: &mut String, page: &Page<'_>) {
     let cards: [(&str, &str, Option<u64>); 6] = [
-        ("customers", "customers.csv", Some(page.customers)),
-        ("lines", "lines.csv", page.lines),
-        ("devices", "devices.csv", page.devices.map(|t| t.rows)),
+        ("customers", "customers", Some(page.customers)),
+        ("lines", "lines", page.lines),
+        ("devices", "devices", page.devices.map(|t| t.rows)),
         (
             "EIP agreements",
-            "eip_agreements.csv",
+            "eip_agreements",
             page.agreements.map(|t| t.rows),
         ),
-        ("ledger rows", "master_account_ledger.csv", page.ledger_rows),
+        ("ledger rows", "master_account_ledger", page.ledger_rows),
         (
             "injected defects",
-            "anomaly_manifest.csv",
+            "anomaly_manifest",
             page.anomalies
-                .filter(|a| a.source == crate::MANIFEST_FILE)
+                .filter(|_| page.anomalies_from_manifest)
                 .map(|a| a.counts.values().sum()),
         ),
     ];
     out.push_str("<div class=\"cards\">\n");
-    for (what, file, n) in cards {
+    for (what, table, n) in cards {
         let (number, note) = match n {
-            Some(n) => (grouped(n), format!("{what} · {file}")),
-            None => ("–".to_string(), format!("{file} not found")),
+            Some(n) if what == table => (grouped(n), what.to_string()),
+            Some(n) => (grouped(n), format!("{what} · {table}")),
+            None => ("–".to_string(), format!("{table} not found")),
         };
         let _ = writeln!(
             out,
@@ -200,12 +211,12 @@ fn figure(out: &mut String, title: &str, note: &str, svg: &str) {
 fn histogram(out: &mut String, h: &Histogram, title: &str) {
     let spec = h.spec;
     if !h.present() {
-        let reason = format!("customers.csv has no {} column", spec.column);
+        let reason = format!("customers has no {} column", spec.column);
         figure(out, title, "", &svg::no_data(title, &reason));
         return;
     }
     let n: u64 = h.counts.iter().sum();
-    let mut note = format!("customers.csv · {} values", grouped(n));
+    let mut note = format!("customers · {} values", grouped(n));
     if h.outside > 0 {
         let _ = write!(
             note,
@@ -255,7 +266,7 @@ fn mean_bar(label: &str, (sum, n): (f64, u64)) -> Bar {
 fn by_tenure(out: &mut String, segments: Option<&[(f64, u64); 6]>) {
     let title = CHART_TITLES[5];
     let Some(segments) = segments else {
-        let reason = "customers.csv lacks tenure_months or churn_risk_score";
+        let reason = "customers lacks tenure_months or churn_risk_score";
         figure(out, title, "", &svg::no_data(title, reason));
         return;
     };
@@ -275,14 +286,14 @@ fn by_tenure(out: &mut String, segments: Option<&[(f64, u64); 6]>) {
     figure(
         out,
         title,
-        "mean churn_risk_score per 12-month tenure segment of customers.csv",
+        "mean churn_risk_score per 12-month tenure segment of customers",
         &chart,
     );
 }
 
 fn by_group(out: &mut String, title: &str, note: &str, column: &str, g: Option<&GroupMeans>) {
     let Some(g) = g else {
-        let reason = format!("customers.csv lacks {column} or churn_risk_score");
+        let reason = format!("customers lacks {column} or churn_risk_score");
         figure(out, title, "", &svg::no_data(title, &reason));
         return;
     };
@@ -328,7 +339,7 @@ fn count_bar(label: &str, n: u64, unit: &str) -> Bar {
 fn lines_per_account(out: &mut String, counts: Option<&Categories>) {
     let title = CHART_TITLES[8];
     let Some(counts) = counts.filter(|c| !c.counts.is_empty()) else {
-        let reason = "customers.csv lacks lines_on_account or has_5g_home_internet";
+        let reason = "customers lacks lines_on_account or has_5g_home_internet";
         figure(out, title, "", &svg::no_data(title, reason));
         return;
     };
@@ -343,7 +354,7 @@ fn lines_per_account(out: &mut String, counts: Option<&Categories>) {
     figure(
         out,
         title,
-        "lines_on_account + has_5g_home_internet of customers.csv",
+        "lines_on_account + has_5g_home_internet of customers",
         &chart,
     );
 }
@@ -352,11 +363,11 @@ fn eip_terms(out: &mut String, agreements: Option<&Tally>) {
     let title = CHART_TITLES[9];
     let counts = match agreements {
         None => {
-            let chart = svg::no_data(title, "eip_agreements.csv not found");
+            let chart = svg::no_data(title, "eip_agreements not found");
             return figure(out, title, "", &chart);
         }
         Some(Tally { values: None, .. }) => {
-            let chart = svg::no_data(title, "eip_agreements.csv has no installment_months");
+            let chart = svg::no_data(title, "eip_agreements has no installment_months");
             return figure(out, title, "", &chart);
         }
         Some(Tally {
@@ -364,7 +375,7 @@ fn eip_terms(out: &mut String, agreements: Option<&Tally>) {
         }) => v,
     };
     if counts.counts.is_empty() {
-        let chart = svg::no_data(title, "eip_agreements.csv has no agreements");
+        let chart = svg::no_data(title, "eip_agreements has no agreements");
         return figure(out, title, "", &chart);
     }
     let chart = svg::columns(
@@ -376,7 +387,7 @@ fn eip_terms(out: &mut String, agreements: Option<&Tally>) {
         "count",
     );
     let mut note =
-        "installment_months of eip_agreements.csv (0: a 5G gateway, company-owned)".to_string();
+        "installment_months of eip_agreements (0: a 5G gateway, company-owned)".to_string();
     if counts.empty > 0 {
         let _ = write!(note, " · {} empty", grouped(counts.empty));
     }
@@ -387,11 +398,11 @@ fn device_makes(out: &mut String, devices: Option<&Tally>) {
     let title = CHART_TITLES[10];
     let counts = match devices {
         None => {
-            let chart = svg::no_data(title, "devices.csv not found");
+            let chart = svg::no_data(title, "devices not found");
             return figure(out, title, "", &chart);
         }
         Some(Tally { values: None, .. }) => {
-            let chart = svg::no_data(title, "devices.csv has no make column");
+            let chart = svg::no_data(title, "devices has no make column");
             return figure(out, title, "", &chart);
         }
         Some(Tally {
@@ -399,7 +410,7 @@ fn device_makes(out: &mut String, devices: Option<&Tally>) {
         }) => v,
     };
     if counts.counts.is_empty() {
-        let chart = svg::no_data(title, "devices.csv has no makes");
+        let chart = svg::no_data(title, "devices has no makes");
         return figure(out, title, "", &chart);
     }
     let mut entries: Vec<(&String, u64)> = counts
@@ -424,26 +435,26 @@ fn device_makes(out: &mut String, devices: Option<&Tally>) {
         bars.push(count_bar(OTHER, rest, "devices"));
     }
     let chart = svg::rows(title, "devices", &bars, true, "count");
-    let mut note = "make of devices.csv (every device, spare stock included)".to_string();
+    let mut note = "make of devices (every device, spare stock included)".to_string();
     if counts.empty > 0 {
         let _ = write!(note, " · {} without a make", grouped(counts.empty));
     }
     figure(out, title, &note, &chart);
 }
 
-fn anomalies(out: &mut String, counts: Option<&AnomalyCounts>, missing: &str) {
+fn anomalies(out: &mut String, counts: Option<&AnomalyCounts>, from_manifest: bool, missing: &str) {
     let title = CHART_TITLES[11];
     let Some(counts) = counts else {
         return figure(out, title, "", &svg::no_data(title, missing));
     };
-    let (note, unit) = if counts.source == crate::MANIFEST_FILE {
+    let (note, unit) = if from_manifest {
         (
-            "defect_type of anomaly_manifest.csv (one row per injected defect)",
+            "defect_type of anomaly_manifest (one row per injected defect)",
             "defects",
         )
     } else {
         (
-            "imei_anomaly_type of master_account_ledger.csv (no anomaly_manifest.csv)",
+            "imei_anomaly_type of master_account_ledger (no anomaly_manifest)",
             "ledger rows",
         )
     };
@@ -516,7 +527,7 @@ fn at_a_glance(out: &mut String, customers: u64, profiles: &[ColumnProfile]) {
         rows.push(("mean patience", format!("{:.3}", s.mean)));
     }
     out.push_str(
-        "<figure>\n<h3>At a glance</h3>\n<p>from the column profile of customers.csv</p>\n\
+        "<figure>\n<h3>At a glance</h3>\n<p>from the column profile of customers</p>\n\
          <table class=\"keys\">\n",
     );
     for (what, value) in rows {
@@ -532,7 +543,7 @@ fn at_a_glance(out: &mut String, customers: u64, profiles: &[ColumnProfile]) {
 
 fn profile_table(out: &mut String, profiles: &[ColumnProfile]) {
     out.push_str(
-        "<h2 id=\"columns\">Columns of customers.csv</h2>\n<p class=\"lede\">count = \
+        "<h2 id=\"columns\">Columns of customers</h2>\n<p class=\"lede\">count = \
          non-missing values; missing = empty fields; distinct = distinct non-missing values; \
          std = sample standard deviation; p05…p95 = percentiles. The same figures are in \
          customers_v1_profile.csv.</p>\n<div class=\"scroll\"><table class=\"profile\">\n<tr>",

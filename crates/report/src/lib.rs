@@ -1,10 +1,11 @@
 //! A data profile of an output folder of `run_all`, for researchers who look
 //! at distributions before they trust the data.
 //!
-//! [`write_profile`] reads the CSV files of a finished run and writes two
-//! files beside them, atomically (both or neither):
+//! [`write_profile`] reads the tables of a finished run, CSV or Parquet
+//! (`run_all --format parquet`), and writes two files beside them,
+//! atomically (both or neither):
 //!
-//! - `customers_v1_profile.csv` — one row per column of `customers.csv`:
+//! - `customers_v1_profile.csv` — one row per column of the customers table:
 //!   type (`integer`, `float`, `text`), count, missing, distinct, and for a
 //!   numeric column min, max, mean, sample standard deviation (n − 1) and
 //!   the 5/25/50/75/95th percentiles (linear interpolation between closest
@@ -17,8 +18,20 @@
 //!   internet service, lines per account, EIP terms, device makes and the
 //!   injected anomalies by label ([`CHART_TITLES`]).
 //!
-//! Only `customers.csv` is required; every other table is optional and its
-//! charts say so when it is absent. Files are streamed row by row with
+//! A folder's tables are read in one format: CSV (`customers.csv`) or
+//! Parquet (`customers.parquet`), whichever the customers table exists in;
+//! when it exists in both, the format the receipt names (so a
+//! Parquet run into a folder left with an older CSV run profiles the new
+//! run). A table missing in that format is absent. A
+//! Parquet table is read as the text cells its CSV twin holds (whole floats
+//! as `45.0`, booleans as `0`/`1`, dates as `YYYY-MM-DD`), and the page
+//! names tables without an extension and leaves out the receipt's `format`,
+//! so the CSV and the Parquet folder of one run give byte-identical
+//! profiles. The `*_FILE` constants name the CSV files; the Parquet twin of
+//! `X.csv` is `X.parquet`.
+//!
+//! Only the customers table is required; every other table is optional and
+//! its charts say so when it is absent. Tables are streamed row by row with
 //! columns looked up by header name, in bounded memory: exact value counts
 //! while a column has at most [`COUNTED_LIMIT`] distinct values, else the
 //! values themselves up to [`SAMPLE_SIZE`] rows and a deterministic
@@ -59,7 +72,7 @@ mod read;
 mod svg;
 
 pub use html::{CHART_TITLES, TITLE};
-pub use novawireless_io::FileRecord;
+pub use novawireless_io::{FileRecord, InputError};
 pub use profile::{
     ColumnProfile, ColumnType, Distinct, NumericStats, COUNTED_LIMIT, DISTINCT_LIMIT,
     PROFILE_COLUMNS, SAMPLE_SEED, SAMPLE_SIZE, TOP_VALUES, TOP_VALUES_MAX_DISTINCT,
@@ -70,11 +83,12 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
 
-/// The profile of `customers.csv`, written into the folder.
+/// The profile of the customers table, written into the folder.
 pub const PROFILE_FILE: &str = "customers_v1_profile.csv";
 /// The HTML report, written into the folder.
 pub const REPORT_FILE: &str = "report.html";
-/// The one required input.
+/// The one required input (or its Parquet twin, `customers.parquet`, as
+/// for every table).
 pub const CUSTOMERS_FILE: &str = "customers.csv";
 /// Counted for the summary.
 pub const LINES_FILE: &str = "lines.csv";
@@ -104,10 +118,10 @@ pub enum ReportError {
         /// The path.
         path: String,
     },
-    /// The folder has no `customers.csv`.
-    #[error("{path}: not found (the folder holds no run_all output)")]
+    /// The folder has neither `customers.csv` nor `customers.parquet`.
+    #[error("{path}: not found, nor customers.parquet (the folder holds no run_all output)")]
     MissingCustomers {
-        /// The missing file.
+        /// The missing CSV file.
         path: String,
     },
     /// A file that exists could not be read.
@@ -134,6 +148,13 @@ pub enum ReportError {
         /// What is wrong.
         message: String,
     },
+    /// A Parquet table that cannot be read: not a Parquet file, a column of
+    /// a type without a text spelling (list, struct, binary, timestamp,
+    /// decimal, …), a row that cannot be decoded. One line naming the file,
+    /// and for a row its line (the header counts as line 1, as in the
+    /// table's CSV twin).
+    #[error(transparent)]
+    Parquet(InputError),
     /// A receipt that is not JSON.
     #[error("{path}: not valid JSON: {message}")]
     Json {
@@ -150,8 +171,9 @@ pub enum ReportError {
 /// Anomaly counts by label, and where they come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AnomalyCounts {
-    /// [`MANIFEST_FILE`] (`defect_type`, one row per injected defect) or,
-    /// without a manifest, [`LEDGER_FILE`] (`imei_anomaly_type`, rows with
+    /// The file read: [`MANIFEST_FILE`] or its Parquet twin (`defect_type`,
+    /// one row per injected defect) or, without a manifest,
+    /// [`LEDGER_FILE`] or its Parquet twin (`imei_anomaly_type`, rows with
     /// a label).
     pub source: String,
     /// Count per label, by label.
@@ -161,19 +183,19 @@ pub struct AnomalyCounts {
 /// What [`write_profile`] read and wrote.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProfileSummary {
-    /// Rows of `customers.csv`.
+    /// Rows of the customers table.
     pub customers: u64,
-    /// Rows of `lines.csv`; `None` when absent.
+    /// Rows of the lines table; `None` when absent.
     pub lines: Option<u64>,
-    /// Rows of `devices.csv`; `None` when absent.
+    /// Rows of the devices table; `None` when absent.
     pub devices: Option<u64>,
-    /// Rows of `eip_agreements.csv`; `None` when absent.
+    /// Rows of the EIP agreements table; `None` when absent.
     pub agreements: Option<u64>,
-    /// Rows of `master_account_ledger.csv`; `None` when absent.
+    /// Rows of the ledger (`master_account_ledger`); `None` when absent.
     pub ledger_rows: Option<u64>,
     /// Anomalies by label; `None` when neither source has them.
     pub anomalies: Option<AnomalyCounts>,
-    /// The profile of every column of `customers.csv`, in file order.
+    /// The profile of every column of the customers table, in file order.
     pub columns: Vec<ColumnProfile>,
     /// The files written ([`PROFILE_FILE`], [`REPORT_FILE`]), paths
     /// relative to the folder.
@@ -202,16 +224,23 @@ impl fmt::Display for ProfileSummary {
 pub(crate) struct Receipt {
     pub(crate) parameters: Vec<(String, String)>,
     pub(crate) realised: Vec<(String, String)>,
+    /// The format the receipt's run wrote its tables in.
+    pub(crate) format: Option<String>,
 }
 
-/// Reads the output folder `out_dir` of a `run_all` run and writes
-/// [`PROFILE_FILE`] and [`REPORT_FILE`] into it, atomically through
-/// [`OutputSet`]: both appear together, or neither changes.
+/// Reads the output folder `out_dir` of a `run_all` run, CSV or Parquet
+/// (see the crate docs), and writes [`PROFILE_FILE`] and [`REPORT_FILE`]
+/// into it, atomically through [`OutputSet`]: both appear together, or
+/// neither changes.
+///
+/// The tables are read in one format: the one the customers table exists
+/// in, or, when it exists in both, the one the receipt ([`RECEIPT_FILE`]) names.
 ///
 /// # Errors
-/// The folder or `customers.csv` is missing; a table that is present has
-/// no header or a malformed row (the error names `file:line`); the receipt
-/// is not JSON; the files cannot be written.
+/// The folder or the customers table is missing; a table that is present
+/// has no header or a malformed row (the error names `file:line`), or is a
+/// Parquet file that cannot be read or has a column type without a text
+/// spelling; the receipt is not JSON; the files cannot be written.
 pub fn write_profile(out_dir: &Path) -> Result<ProfileSummary, ReportError> {
     let folder = out_dir.display().to_string();
     if !out_dir.exists() {
@@ -220,12 +249,22 @@ pub fn write_profile(out_dir: &Path) -> Result<ProfileSummary, ReportError> {
     if !out_dir.is_dir() {
         return Err(ReportError::NotAFolder { path: folder });
     }
-    let customers_path = out_dir.join(CUSTOMERS_FILE);
-    let Some(mut customers) = read::Table::open_optional(&customers_path)? else {
+    let receipt = read_receipt(&out_dir.join(RECEIPT_FILE))?;
+    let format = read::folder_format(
+        out_dir,
+        CUSTOMERS_FILE,
+        receipt.as_ref().and_then(|r| r.format.as_deref()),
+    )?;
+    let Some(mut customers) = format
+        .map(|f| read::Table::open_optional(out_dir, CUSTOMERS_FILE, f))
+        .transpose()?
+        .flatten()
+    else {
         return Err(ReportError::MissingCustomers {
-            path: customers_path.display().to_string(),
+            path: out_dir.join(CUSTOMERS_FILE).display().to_string(),
         });
     };
+    let format = format.unwrap_or(read::Format::Csv);
     let mut profiler = profile::Profiler::new(customers.header());
     let mut charts = charts::CustomerCharts::new(customers.header());
     let mut rows = 0u64;
@@ -236,36 +275,40 @@ pub fn write_profile(out_dir: &Path) -> Result<ProfileSummary, ReportError> {
     }
     let columns = profiler.finish();
 
-    let lines = read::tally(&out_dir.join(LINES_FILE), None)?;
-    let devices = read::tally(&out_dir.join(DEVICES_FILE), Some("make"))?;
-    let agreements = read::tally(&out_dir.join(AGREEMENTS_FILE), Some("installment_months"))?;
-    let ledger = read::tally(&out_dir.join(LEDGER_FILE), Some("imei_anomaly_type"))?;
-    let manifest = read::tally(&out_dir.join(MANIFEST_FILE), Some("defect_type"))?;
-    let receipt = read_receipt(&out_dir.join(RECEIPT_FILE))?;
+    let lines = read::tally(out_dir, LINES_FILE, format, None)?;
+    let devices = read::tally(out_dir, DEVICES_FILE, format, Some("make"))?;
+    let agreements = read::tally(out_dir, AGREEMENTS_FILE, format, Some("installment_months"))?;
+    let ledger = read::tally(out_dir, LEDGER_FILE, format, Some("imei_anomaly_type"))?;
+    let manifest = read::tally(out_dir, MANIFEST_FILE, format, Some("defect_type"))?;
 
-    let anomalies = match (&manifest, &ledger) {
+    let anomaly_source = match (&manifest, &ledger) {
         (
-            Some(read::Tally {
-                values: Some(v), ..
-            }),
+            Some(
+                t @ read::Tally {
+                    values: Some(v), ..
+                },
+            ),
             _,
-        ) => Some((MANIFEST_FILE, v)),
+        ) => Some((true, t, v)),
         (
             _,
-            Some(read::Tally {
-                values: Some(v), ..
-            }),
-        ) => Some((LEDGER_FILE, v)),
+            Some(
+                t @ read::Tally {
+                    values: Some(v), ..
+                },
+            ),
+        ) => Some((false, t, v)),
         _ => None,
-    }
-    .map(|(source, v)| AnomalyCounts {
-        source: source.to_string(),
+    };
+    let anomalies_from_manifest = anomaly_source.is_some_and(|(from_manifest, ..)| from_manifest);
+    let anomalies = anomaly_source.map(|(_, t, v)| AnomalyCounts {
+        source: t.file.clone(),
         counts: v.counts.clone(),
     });
     let anomalies_missing = match (&manifest, &ledger) {
-        (Some(_), _) => "anomaly_manifest.csv has no defect_type column",
-        (None, Some(_)) => "no anomaly_manifest.csv, and the ledger has no imei_anomaly_type",
-        (None, None) => "neither anomaly_manifest.csv nor master_account_ledger.csv found",
+        (Some(_), _) => "anomaly_manifest has no defect_type column",
+        (None, Some(_)) => "no anomaly_manifest, and the ledger has no imei_anomaly_type",
+        (None, None) => "neither anomaly_manifest nor master_account_ledger found",
     };
 
     let page = html::render(&html::Page {
@@ -275,6 +318,7 @@ pub fn write_profile(out_dir: &Path) -> Result<ProfileSummary, ReportError> {
         agreements: agreements.as_ref(),
         ledger_rows: ledger.as_ref().map(|t| t.rows),
         anomalies: anomalies.as_ref(),
+        anomalies_from_manifest,
         anomalies_missing,
         receipt: receipt.as_ref(),
         charts: &charts,
@@ -296,9 +340,10 @@ pub fn write_profile(out_dir: &Path) -> Result<ProfileSummary, ReportError> {
     })
 }
 
-/// The receipt's `parameters` and `realised` entries (folder paths left
-/// out, so the page does not depend on where the run was made); `None`
-/// when the file does not exist.
+/// The receipt's `parameters` and `realised` entries (folder paths and the
+/// output `format` left out, so the page does not depend on where the run
+/// was made or in which format its tables are); `None` when the file does
+/// not exist.
 fn read_receipt(path: &Path) -> Result<Option<Receipt>, ReportError> {
     let name = path.display().to_string();
     let text = match std::fs::read_to_string(path) {
@@ -320,7 +365,7 @@ fn read_receipt(path: &Path) -> Result<Option<Receipt>, ReportError> {
             return Vec::new();
         };
         map.iter()
-            .filter(|(k, _)| !k.ends_with("_dir"))
+            .filter(|(k, _)| !k.ends_with("_dir") && k.as_str() != "format")
             .map(|(k, v)| {
                 let text = match v {
                     serde_json::Value::String(s) => s.clone(),
@@ -331,8 +376,13 @@ fn read_receipt(path: &Path) -> Result<Option<Receipt>, ReportError> {
             })
             .collect()
     };
+    let format = json
+        .pointer("/parameters/format")
+        .and_then(serde_json::Value::as_str)
+        .map(str::to_string);
     Ok(Some(Receipt {
         parameters: entries("parameters"),
         realised: entries("realised"),
+        format,
     }))
 }

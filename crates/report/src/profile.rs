@@ -1,5 +1,6 @@
-//! Per-column statistics of a CSV table, accumulated row by row in bounded
-//! memory, and their spelling in `customers_v1_profile.csv`.
+//! Per-column statistics of a table (its cells as text, as a CSV file holds
+//! them), accumulated row by row in bounded memory, and their spelling in
+//! `customers_v1_profile.csv`.
 
 use crate::number::{decimal, percentile, Moments, SplitMix64};
 use std::collections::{HashMap, HashSet};
@@ -7,7 +8,8 @@ use std::fmt;
 
 /// Distinct values of a column counted exactly (value → count). Up to this
 /// many, `distinct`, `top_values` and the quantiles are exact at any row
-/// count; every integer and money column of `customers.csv` stays below it.
+/// count; every integer and money column of the customers table stays
+/// below it.
 pub const COUNTED_LIMIT: usize = 16_384;
 
 /// Values kept per numeric column once it has more than [`COUNTED_LIMIT`]

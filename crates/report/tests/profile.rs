@@ -318,9 +318,9 @@ fn only_customers_csv_is_required() {
     let html = read(dir.path(), REPORT_FILE);
     assert_eq!(svg_titles(&html), CHART_TITLES);
     for text in [
-        "eip_agreements.csv not found",
-        "devices.csv not found",
-        "neither anomaly_manifest.csv nor master_account_ledger.csv found",
+        "eip_agreements not found",
+        "devices not found",
+        "neither anomaly_manifest nor master_account_ledger found",
         "imei_anomaly_injection_receipt.json not found",
     ] {
         assert!(html.contains(text), "missing {text:?}");
@@ -343,7 +343,7 @@ fn without_a_manifest_the_ledger_labels_are_counted() {
     );
     let html = read(dir.path(), REPORT_FILE);
     assert!(html.contains("<title>imei_mismatch_swap: 2 ledger rows</title>"));
-    assert!(html.contains("imei_anomaly_type of master_account_ledger.csv"));
+    assert!(html.contains("imei_anomaly_type of master_account_ledger (no anomaly_manifest)"));
 }
 
 #[test]
@@ -357,7 +357,7 @@ fn a_devices_table_without_make_is_charted_as_such() {
     let summary = write_profile(dir.path()).unwrap();
     assert_eq!(summary.devices, Some(1));
     let html = read(dir.path(), REPORT_FILE);
-    assert!(html.contains("devices.csv has no make column"));
+    assert!(html.contains("devices has no make column"));
     assert_eq!(html.matches("<svg").count(), 12);
 }
 
@@ -400,7 +400,7 @@ fn listing(dir: &Path) -> Vec<(String, Vec<u8>)> {
 fn a_missing_customers_csv_is_named() {
     let err = refused(
         |d| fs::remove_file(d.join("customers.csv")).unwrap(),
-        &["customers.csv", "not found"],
+        &["customers.csv", "not found, nor customers.parquet"],
     );
     assert!(matches!(err, ReportError::MissingCustomers { .. }));
 }
