@@ -116,6 +116,17 @@ if earlier_run "$D"; then
 fi
 rm -rf "$D"
 
+echo "== 2b. the same limit with direct I/O (the writes happen on writer threads)"
+D="$WORK/fsize-direct"
+if earlier_run "$D"; then
+  (ulimit -f 2048 && exec "$RUN_ALL" --n_customers 20000 --direct_io true --out_dir "$D/out" --params_dir "$D/params" >/dev/null 2>"$D/err")
+  STATUS=$?
+  refused "file-size limit, direct I/O" "$STATUS" "$D/err" "File too large" "$D/out/"
+  check "file-size limit, direct I/O: earlier outputs and mirror byte-identical" unchanged "$D"
+  check "file-size limit, direct I/O: no temporary left behind" no_temporaries "$D/out"
+fi
+rm -rf "$D"
+
 echo "== 3. a full disk (an 8 MiB tmpfs)"
 D="$WORK/full"
 mkdir -p "$D"
@@ -127,6 +138,11 @@ if mount -t tmpfs -o size=8M tmpfs "$D" 2>"$WORK/mount.err"; then
     refused "full disk" "$STATUS" "$WORK/full.err" "No space left on device" "$D/out/"
     check "full disk: earlier outputs and mirror byte-identical" unchanged "$D"
     check "full disk: no temporary left behind" no_temporaries "$D/out"
+    timeout 120 "$RUN_ALL" --n_customers 20000 --direct_io true --out_dir "$D/out" --params_dir "$D/params" >/dev/null 2>"$WORK/full.err"
+    STATUS=$?
+    refused "full disk, direct I/O" "$STATUS" "$WORK/full.err" "No space left on device" "$D/out/"
+    check "full disk, direct I/O: earlier outputs and mirror byte-identical" unchanged "$D"
+    check "full disk, direct I/O: no temporary left behind" no_temporaries "$D/out"
   fi
   umount "$D" && MOUNTED=()
 else

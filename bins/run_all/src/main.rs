@@ -1,7 +1,9 @@
 //! All four steps in one process.
 #![forbid(unsafe_code)]
 
-use novawireless_pipeline::cli::{main_with, parse_seed, AnomalyArgs, GenerateArgs, OutputArgs};
+use novawireless_pipeline::cli::{
+    main_with, parse_bool, parse_seed, AnomalyArgs, GenerateArgs, OutputArgs,
+};
 use novawireless_pipeline::{
     run_all, AnomalyParams, GenerateOptions, PipelineError, RunAllOptions, Shard,
 };
@@ -40,6 +42,10 @@ struct Args {
     /// Also write the data profile: customers_v1_profile.csv and report.html.
     #[arg(long = "report")]
     report: bool,
+    /// Write the tables with direct I/O (default: when the output exceeds
+    /// 4 GiB or half the memory); the bytes are the same either way.
+    #[arg(long = "direct_io", visible_alias = "direct-io", value_parser = parse_bool, hide = true)]
+    direct_io: Option<bool>,
     #[command(flatten)]
     output: OutputArgs,
 }
@@ -65,6 +71,7 @@ fn main() -> std::process::ExitCode {
             shard: args.shard,
             clean_twin: args.clean_twin,
             format: args.output.format,
+            direct_io: args.direct_io,
         };
         let r = run_all(&options, out_dir, mirror)?;
         for f in &r.files {

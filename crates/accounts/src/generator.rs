@@ -60,6 +60,15 @@ pub struct AccountChunk {
 }
 
 impl AccountChunk {
+    /// Removes every row, keeping the vectors' memory.
+    pub fn clear(&mut self) {
+        self.customers.clear();
+        self.lines.clear();
+        self.devices.clear();
+        self.agreements.clear();
+        self.usage.clear();
+    }
+
     /// Appends another chunk's rows (the chunk that follows this one).
     pub fn append(&mut self, mut other: AccountChunk) {
         self.customers.append(&mut other.customers);
@@ -194,9 +203,17 @@ impl AccountGenerator {
     /// 0-based index `first_line` (see [`Self::lines_before`]).
     pub fn generate(&self, range: CustomerRange, first_line: u64) -> AccountChunk {
         let mut chunk = AccountChunk::default();
+        self.generate_into(range, first_line, &mut chunk);
+        chunk
+    }
+
+    /// [`Self::generate`] into `chunk`, whose rows are replaced; reusing one
+    /// chunk's vectors spares a long run an allocation per table and chunk.
+    pub fn generate_into(&self, range: CustomerRange, first_line: u64, chunk: &mut AccountChunk) {
+        chunk.clear();
         let mut next_line = first_line;
         for index in range.start..range.end {
-            next_line = self.generate_customer(index, next_line, &mut chunk);
+            next_line = self.generate_customer(index, next_line, chunk);
         }
         // Only the piece holding the last customer (or the empty population's
         // only piece) adds it, so an empty trailing piece cannot add it twice.
@@ -208,7 +225,6 @@ impl AccountGenerator {
                 .devices
                 .push(self.device(0, self.spare_category.sample(&mut rng)));
         }
-        chunk
     }
 
     /// Generates customer `index` with first line `first_line`; returns the

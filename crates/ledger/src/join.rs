@@ -215,6 +215,24 @@ pub fn join(
     agreements: &[EipAgreement],
     usage: &[UsageSnapshot],
 ) -> Result<Vec<LedgerRow>, JoinError> {
+    let mut rows = Vec::with_capacity(lines.len());
+    join_into(customers, lines, agreements, usage, &mut rows)?;
+    Ok(rows)
+}
+
+/// [`join`] into `rows`, whose rows are replaced (left empty on an error);
+/// reusing one vector spares a long run an allocation per chunk.
+///
+/// # Errors
+/// As [`join`].
+pub fn join_into(
+    customers: &[Customer],
+    lines: &[Line],
+    agreements: &[EipAgreement],
+    usage: &[UsageSnapshot],
+    rows: &mut Vec<LedgerRow>,
+) -> Result<(), JoinError> {
+    rows.clear();
     let mut customer_index = IdIndex::for_keys(customers.iter().map(|c| c.customer_id.index()));
     for (row, customer) in customers.iter().enumerate() {
         if let Some(first_row) = customer_index.insert(customer.customer_id.index(), row) {
@@ -251,22 +269,18 @@ pub fn join(
     let agreement_of = match_to_lines(agreements, lines, &line_index)?;
     let usage_of = match_to_lines(usage, lines, &line_index)?;
 
-    let rows = lines
-        .iter()
-        .enumerate()
-        .map(|(position, line)| {
-            let agreement = agreements.get(agreement_of[position]);
-            let usage = usage.get(usage_of[position]);
-            LedgerRow {
-                line: line.clone(),
-                customer: customers[line_customer[position]].clone(),
-                agreement: agreement.cloned(),
-                usage: usage.cloned(),
-                flags: step2_flags(line, agreement, usage),
-                imei_anomaly_type: None,
-                billing_agreement_type: None,
-            }
-        })
-        .collect();
-    Ok(rows)
+    rows.extend(lines.iter().enumerate().map(|(position, line)| {
+        let agreement = agreements.get(agreement_of[position]);
+        let usage = usage.get(usage_of[position]);
+        LedgerRow {
+            line: line.clone(),
+            customer: customers[line_customer[position]].clone(),
+            agreement: agreement.cloned(),
+            usage: usage.cloned(),
+            flags: step2_flags(line, agreement, usage),
+            imei_anomaly_type: None,
+            billing_agreement_type: None,
+        }
+    }));
+    Ok(())
 }

@@ -27,4 +27,4 @@ mod index;
 mod join;
 
 pub use flags::{eip_mismatch, imei_mismatch, step2_flags};
-pub use join::{join, JoinError, Table};
+pub use join::{join, join_into, JoinError, Table};

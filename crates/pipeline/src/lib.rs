@@ -17,7 +17,7 @@ mod step4;
 
 pub use novawireless_anomalies::AnomalyParams;
 pub use novawireless_billing::BillingCounts;
-pub use run_all::{run_all, RunAllOptions, RunAllReport, Shard, CLEAN_LEDGER_FILE};
+pub use run_all::{direct_io_pays, run_all, RunAllOptions, RunAllReport, Shard, CLEAN_LEDGER_FILE};
 pub use step1::{generate_customers, GenerateOptions, Step1Counts, Step1Report, STEP1_FILES};
 pub use step2::{build_master_account_ledger, FlagCounts, LEDGER_FILE, LEDGER_RECEIPT};
 pub use step3::{

@@ -58,15 +58,32 @@ impl Part {
     }
 }
 
-/// Where one table goes: a CSV table, or one Parquet encoder thread per
-/// file name (encoding is the costly part of Parquet output, so tables are
-/// encoded in parallel; each thread writes its batches in chunk order).
+/// Where one table goes: a CSV table, or a Parquet encoder thread (encoding
+/// is the costly part of Parquet output, so tables are encoded in parallel;
+/// each thread encodes its batches in chunk order, once, and writes the
+/// bytes to every file name of the table).
 pub(crate) enum Sink {
     Csv(TableWriter),
-    Parquet(Vec<ParquetThread>),
+    Parquet(ParquetThread),
 }
 
-type Encoded = Result<(StagedWriter, u64), ParquetError>;
+/// The staged files of one table, all written with the same bytes.
+struct Tee(Vec<StagedWriter>);
+
+impl std::io::Write for Tee {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        for w in &mut self.0 {
+            w.write_all(buf)?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.iter_mut().try_for_each(std::io::Write::flush)
+    }
+}
+
+type Encoded = Result<(Tee, u64), ParquetError>;
 
 pub(crate) struct ParquetThread {
     batches: std::sync::mpsc::SyncSender<RecordBatch>,
@@ -74,15 +91,18 @@ pub(crate) struct ParquetThread {
 }
 
 impl ParquetThread {
-    fn start(mut writer: ParquetTableWriter<StagedWriter>) -> Self {
+    fn start(name: &str, mut writer: ParquetTableWriter<Tee>) -> Result<Self, PipelineError> {
         let (batches, received) = std::sync::mpsc::sync_channel::<RecordBatch>(4);
-        let done = std::thread::spawn(move || -> Encoded {
-            for batch in received {
-                writer.write(&batch)?;
-            }
-            writer.into_inner()
-        });
-        ParquetThread { batches, done }
+        let done = std::thread::Builder::new()
+            .name(format!("parquet {name}"))
+            .spawn(move || -> Encoded {
+                for batch in received {
+                    writer.write(&batch)?;
+                }
+                writer.into_inner()
+            })
+            .map_err(|e| internal(format_args!("cannot start a Parquet encoder: {e}")))?;
+        Ok(ParquetThread { batches, done })
     }
 }
 
@@ -97,14 +117,13 @@ impl Sink {
         Ok(match format {
             Format::Csv => Sink::Csv(out.table(csv_names, columns)?),
             Format::Parquet => {
-                let mut threads = Vec::with_capacity(csv_names.len());
+                let mut files = Vec::with_capacity(csv_names.len());
                 for name in csv_names {
-                    let staged = out.writer(&format.file_name(name))?;
-                    let writer =
-                        ParquetTableWriter::new(staged, schema.clone()).map_err(internal)?;
-                    threads.push(ParquetThread::start(writer));
+                    files.push(out.writer(&format.file_name(name))?);
                 }
-                Sink::Parquet(threads)
+                let writer = ParquetTableWriter::new(Tee(files), schema).map_err(internal)?;
+                let name = csv_names.first().map_or("", |n| n.trim_end_matches(".csv"));
+                Sink::Parquet(ParquetThread::start(name, writer)?)
             }
         })
     }
@@ -112,13 +131,11 @@ impl Sink {
     pub(crate) fn put(&mut self, part: &Part) -> Result<(), PipelineError> {
         match self {
             Sink::Csv(table) => table.append(&part.csv, part.rows)?,
-            Sink::Parquet(threads) => {
+            Sink::Parquet(thread) => {
                 if let Some(batch) = &part.batch {
-                    for t in threads {
-                        // A closed channel means the thread stopped on an
-                        // error, which `finish` reports.
-                        let _ = t.batches.send(batch.clone());
-                    }
+                    // A closed channel means the thread stopped on an
+                    // error, which `finish` reports.
+                    let _ = thread.batches.send(batch.clone());
                 }
             }
         }
@@ -130,14 +147,14 @@ impl Sink {
             Sink::Csv(table) => {
                 out.finish(table)?;
             }
-            Sink::Parquet(threads) => {
-                for t in threads {
-                    drop(t.batches);
-                    let encoded = t
-                        .done
-                        .join()
-                        .map_err(|_| internal("a Parquet encoder thread panicked"))?;
-                    let (staged, _) = encoded.map_err(internal)?;
+            Sink::Parquet(thread) => {
+                drop(thread.batches);
+                let encoded = thread
+                    .done
+                    .join()
+                    .map_err(|_| internal("a Parquet encoder thread panicked"))?;
+                let (tee, _) = encoded.map_err(internal)?;
+                for staged in tee.0 {
                     out.finish_writer(staged)?;
                 }
             }
