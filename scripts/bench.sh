@@ -7,6 +7,7 @@
 #   scripts/bench.sh                     # 10k, 1M and 10M customers
 #   scripts/bench.sh 10000 1000000       # chosen sizes
 #   RUNS=5 BENCH_DIR=/mnt/fast scripts/bench.sh
+#   RUNS_LARGE=3 scripts/bench.sh 10000000   # sizes from 10M run once unless set
 #   FORMAT=parquet scripts/bench.sh 10000 1000000 10000000
 #
 # Needs /usr/bin/time (GNU time) and room for the largest output in
@@ -36,7 +37,7 @@ printf '%12s %5s %10s %14s %10s %10s %10s %9s\n' customers runs "wall s" custome
 
 for n in "${sizes[@]}"; do
   r=$runs
-  [ "$n" -ge 10000000 ] && r=1
+  [ "$n" -ge 10000000 ] && r=${RUNS_LARGE:-1}
   walls=()
   rss_max=0
   for _ in $(seq "$r"); do
