@@ -322,24 +322,10 @@ pub fn run_all(
             .direct_io
             .unwrap_or_else(|| direct_io_pays(range.len().saturating_mul(bytes_per_customer))),
     );
-    let ledger_columns = final_schema.columns();
-    let anomaly_columns = anomaly_schema.columns();
     let mut sinks = open_step1(&mut out, format)?;
     sinks.extend([
-        Sink::open(
-            &mut out,
-            format,
-            &[LEDGER_FILE],
-            &ledger_columns,
-            parquet::ledger_schema(final_schema),
-        )?,
-        Sink::open(
-            &mut out,
-            format,
-            &[ANOMALY_LEDGER_FILE],
-            &anomaly_columns,
-            parquet::ledger_schema(anomaly_schema),
-        )?,
+        Sink::ledger(&mut out, format, &[LEDGER_FILE], final_schema)?,
+        Sink::ledger(&mut out, format, &[ANOMALY_LEDGER_FILE], anomaly_schema)?,
         Sink::open(
             &mut out,
             format,
@@ -356,12 +342,11 @@ pub fn run_all(
         )?,
     ]);
     if options.clean_twin {
-        sinks.push(Sink::open(
+        sinks.push(Sink::ledger(
             &mut out,
             format,
             &[CLEAN_LEDGER_FILE],
-            &ledger_columns,
-            parquet::ledger_schema(final_schema),
+            final_schema,
         )?);
     }
     let mut step1_counts = Step1Counts::default();

@@ -128,6 +128,23 @@ impl Sink {
         })
     }
 
+    /// Opens a ledger table of `schema` under each of `csv_names`.
+    pub(crate) fn ledger(
+        out: &mut OutputSet,
+        format: Format,
+        csv_names: &[&str],
+        schema: LedgerSchema,
+    ) -> Result<Self, PipelineError> {
+        let columns = schema.columns();
+        Sink::open(
+            out,
+            format,
+            csv_names,
+            &columns,
+            parquet::ledger_schema(schema),
+        )
+    }
+
     pub(crate) fn put(&mut self, part: &Part) -> Result<(), PipelineError> {
         match self {
             Sink::Csv(table) => table.append(&part.csv, part.rows)?,

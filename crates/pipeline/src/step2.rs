@@ -2,7 +2,6 @@
 
 use crate::sinks::{input_path, put_ledger, Part, Sink};
 use crate::{Format, PipelineError, STEP1_FILES, TOOL};
-use novawireless_io::parquet;
 use novawireless_io::read::{open_step1, RowReader, Step1Readers};
 use novawireless_io::{FileRecord, InputError, LedgerSchema, OutputSet};
 use novawireless_ledger::{join, JoinError, Table};
@@ -507,13 +506,7 @@ fn build(
     let mut merge = Step1Merge::new(readers, group_customers);
     let mut out = OutputSet::create(out_dir)?;
     let schema = LedgerSchema::default();
-    let mut sink = Sink::open(
-        &mut out,
-        format,
-        &[LEDGER_FILE],
-        &schema.columns(),
-        parquet::ledger_schema(schema),
-    )?;
+    let mut sink = Sink::ledger(&mut out, format, &[LEDGER_FILE], schema)?;
     let mut part = Part::default();
     let mut counts = FlagCounts::default();
     let mut group = Group::default();

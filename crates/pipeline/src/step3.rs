@@ -142,13 +142,7 @@ impl AnomalyWriters {
         };
         Ok(AnomalyWriters {
             format,
-            ledger: Sink::open(
-                out,
-                format,
-                names,
-                &schema.columns(),
-                parquet::ledger_schema(schema),
-            )?,
+            ledger: Sink::ledger(out, format, names, schema)?,
             examples: Sink::open(
                 out,
                 format,

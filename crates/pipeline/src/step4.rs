@@ -5,7 +5,7 @@ use crate::step2::{CreatedDirs, LEDGER_FILE};
 use crate::step3::{LedgerReader, GROUP_ROWS};
 use crate::{Format, PipelineError};
 use novawireless_billing::{apply, BillingCounts};
-use novawireless_io::{parquet, LedgerSchema, OutputSet};
+use novawireless_io::{LedgerSchema, OutputSet};
 use std::path::Path;
 
 /// The copy of the ledger step 4 writes before changing it.
@@ -49,13 +49,7 @@ fn fix(
     };
     let mut out = OutputSet::create(out_dir)?;
     out.copy_file(&format.file_name(BACKUP_FILE), &input)?;
-    let mut sink = Sink::open(
-        &mut out,
-        format,
-        &[LEDGER_FILE],
-        &schema.columns(),
-        parquet::ledger_schema(schema),
-    )?;
+    let mut sink = Sink::ledger(&mut out, format, &[LEDGER_FILE], schema)?;
     let mut part = Part::default();
     let mut counts = BillingCounts::default();
     let mut rows = Vec::new();
