@@ -59,11 +59,17 @@ impl From<&crate::cli::GenerateArgs> for GenerateOptions {
     }
 }
 
+/// Bytes of step-1 output per customer, about (both customer files).
+const STEP1_CSV_BYTES_PER_CUSTOMER: u64 = 1_000;
+const STEP1_PARQUET_BYTES_PER_CUSTOMER: u64 = 200;
+
 /// One chunk's step-1 tables, formatted on a worker thread.
 #[derive(Default)]
 struct Step1Output {
     parts: [Part; STEP1_TABLES],
     counts: Step1Counts,
+    /// The chunk's rows, in vectors recycled with the parts.
+    chunk: AccountChunk,
 }
 
 /// Row counts of step 1.
@@ -150,6 +156,13 @@ pub fn generate_customers(
         options.n_customers,
     );
     let mut out = OutputSet::create(out_dir)?;
+    let bytes_per_customer = match options.format {
+        crate::Format::Csv => STEP1_CSV_BYTES_PER_CUSTOMER,
+        crate::Format::Parquet => STEP1_PARQUET_BYTES_PER_CUSTOMER,
+    };
+    out.set_direct_io(crate::direct_io_pays(
+        options.n_customers.saturating_mul(bytes_per_customer),
+    ));
     let mut sinks = open_step1(&mut out, options.format)?;
     let chunks = plan(
         &generator,
@@ -163,9 +176,9 @@ pub fn generate_customers(
         &chunks,
         |c| {
             let mut o = recycler.take();
-            let chunk = generator.generate(c.range, c.first_line);
-            o.counts = Step1Counts::of(&chunk);
-            fill_step1(&mut o.parts, &chunk, options.format)?;
+            generator.generate_into(c.range, c.first_line, &mut o.chunk);
+            o.counts = Step1Counts::of(&o.chunk);
+            fill_step1(&mut o.parts, &o.chunk, options.format)?;
             Ok(o)
         },
         |o| {
