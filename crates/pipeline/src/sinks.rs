@@ -223,6 +223,16 @@ pub(crate) fn input_path(
     Ok(path)
 }
 
+/// The total size of the files at `paths` (0 for any that cannot be read):
+/// the scale of a step's output, for [`crate::direct_io_pays`].
+pub(crate) fn size_of(paths: &[&Path]) -> u64 {
+    paths
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum()
+}
+
 /// Formats a chunk's five step-1 tables into `parts`.
 pub(crate) fn fill_step1(
     parts: &mut [Part],

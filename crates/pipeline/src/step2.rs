@@ -1,6 +1,6 @@
 //! Step 2: `build_master_account_ledger`.
 
-use crate::sinks::{input_path, put_ledger, Part, Sink};
+use crate::sinks::{input_path, put_ledger, size_of, Part, Sink};
 use crate::{Format, PipelineError, STEP1_FILES, TOOL};
 use novawireless_io::read::{open_step1, RowReader, Step1Readers};
 use novawireless_io::{FileRecord, InputError, LedgerSchema, OutputSet};
@@ -499,12 +499,16 @@ fn build(
     group_customers: usize,
     format: Format,
 ) -> Result<FlagCounts, PipelineError> {
+    let mut inputs = Vec::with_capacity(4);
     for i in [0, 2, 4, 5] {
-        input_path(in_dir, STEP1_FILES[i], format)?;
+        inputs.push(input_path(in_dir, STEP1_FILES[i], format)?);
     }
     let readers = open_step1(in_dir, format.as_str()).map_err(input)?;
     let mut merge = Step1Merge::new(readers, group_customers);
     let mut out = OutputSet::create(out_dir)?;
+    // The ledger is about as large as its four inputs.
+    let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+    out.set_direct_io(crate::direct_io_pays(size_of(&inputs)));
     let schema = LedgerSchema::default();
     let mut sink = Sink::ledger(&mut out, format, &[LEDGER_FILE], schema)?;
     let mut part = Part::default();

@@ -1,6 +1,6 @@
 //! Step 3: `inject_imei_anomalies`.
 
-use crate::sinks::{input_path, put_ledger, refs, Part, Sink};
+use crate::sinks::{input_path, put_ledger, refs, size_of, Part, Sink};
 use crate::step2::LEDGER_FILE;
 use crate::{Format, PipelineError, TOOL};
 use novawireless_anomalies::{
@@ -440,6 +440,8 @@ fn inject_in_groups(
     let mut ledger = LedgerReader::open(&path, group_rows, true)?;
     let billing = ledger.billing();
     let mut out = OutputSet::create(out_dir)?;
+    // One or two ledgers of the input's size, and smaller tables.
+    out.set_direct_io(crate::direct_io_pays(2 * size_of(&[&path])));
     let names: &[&str] = if overwrite_base {
         &[ANOMALY_LEDGER_FILE, LEDGER_FILE]
     } else {

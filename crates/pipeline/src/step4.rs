@@ -1,6 +1,6 @@
 //! Step 4: `fix_ledger_contract_proxy`.
 
-use crate::sinks::{input_path, put_ledger, Part, Sink};
+use crate::sinks::{input_path, put_ledger, size_of, Part, Sink};
 use crate::step2::{CreatedDirs, LEDGER_FILE};
 use crate::step3::{LedgerReader, GROUP_ROWS};
 use crate::{Format, PipelineError};
@@ -48,6 +48,8 @@ fn fix(
         billing_agreement_type: true,
     };
     let mut out = OutputSet::create(out_dir)?;
+    // The backup and the new ledger, each of the input's size.
+    out.set_direct_io(crate::direct_io_pays(2 * size_of(&[&input])));
     out.copy_file(&format.file_name(BACKUP_FILE), &input)?;
     let mut sink = Sink::ledger(&mut out, format, &[LEDGER_FILE], schema)?;
     let mut part = Part::default();
