@@ -5,6 +5,9 @@
 //! Parquet file that is not one, or has a column the profile cannot read,
 //! refused in one line naming it, with the folder left as it was.
 
+#[path = "common/mod.rs"]
+mod common;
+
 use arrow_array::{
     ArrayRef, BinaryArray, BooleanArray, Date32Array, Float64Array, Int32Array, RecordBatch,
     StringArray,
@@ -234,38 +237,11 @@ fn a_folder_holding_both_formats_is_read_in_the_one_its_receipt_names() {
     assert!(summary.anomalies.is_none());
 }
 
-/// Runs `write_profile` on a Parquet folder spoiled by `spoil`, expects an
-/// error whose one line holds every needle, and no file changed or added.
+/// Runs `write_profile` on a fresh folder spoiled by `spoil` (see
+/// [`common::refused_in`]).
 fn refused(spoil: impl FnOnce(&Path), needles: &[&str]) -> ReportError {
     let dir = parquet_folder();
-    fs::write(dir.path().join(PROFILE_FILE), "earlier\n").unwrap();
-    spoil(dir.path());
-    let before = listing(dir.path());
-    let err = write_profile(dir.path()).unwrap_err();
-    let message = err.to_string();
-    assert!(!message.contains('\n'), "not one line: {message}");
-    for needle in needles {
-        assert!(message.contains(needle), "{message:?} lacks {needle:?}");
-    }
-    assert_eq!(
-        listing(dir.path()),
-        before,
-        "a refused run changed the folder"
-    );
-    err
-}
-
-fn listing(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<(String, Vec<u8>)> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| {
-            let path = e.unwrap().path();
-            let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            (name, fs::read(&path).unwrap())
-        })
-        .collect();
-    files.sort();
-    files
+    common::refused_in(dir.path(), spoil, needles)
 }
 
 #[test]

@@ -6,6 +6,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "common/mod.rs"]
+mod common;
+
 use novawireless_report::{
     write_profile, AnomalyCounts, ColumnType, Distinct, ReportError, CHART_TITLES, PROFILE_FILE,
     REPORT_FILE,
@@ -361,39 +364,11 @@ fn a_devices_table_without_make_is_charted_as_such() {
     assert_eq!(html.matches("<svg").count(), 12);
 }
 
-/// Runs `write_profile` on a folder spoiled by `spoil`, expects an error
-/// whose one line holds every needle, and no file changed or added.
+/// Runs `write_profile` on a fresh folder spoiled by `spoil` (see
+/// [`common::refused_in`]).
 fn refused(spoil: impl FnOnce(&Path), needles: &[&str]) -> ReportError {
     let dir = copy(&[]);
-    // An earlier profile, which a refused run must leave as it is.
-    fs::write(dir.path().join(PROFILE_FILE), "earlier\n").unwrap();
-    spoil(dir.path());
-    let before = listing(dir.path());
-    let err = write_profile(dir.path()).unwrap_err();
-    let message = err.to_string();
-    assert!(!message.contains('\n'), "not one line: {message}");
-    for needle in needles {
-        assert!(message.contains(needle), "{message:?} lacks {needle:?}");
-    }
-    assert_eq!(
-        listing(dir.path()),
-        before,
-        "a refused run changed the folder"
-    );
-    err
-}
-
-fn listing(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<(String, Vec<u8>)> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| {
-            let path = e.unwrap().path();
-            let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            (name, fs::read(&path).unwrap())
-        })
-        .collect();
-    files.sort();
-    files
+    common::refused_in(dir.path(), spoil, needles)
 }
 
 #[test]
