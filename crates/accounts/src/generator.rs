@@ -8,9 +8,10 @@ use novawireless_model::{
 };
 use novawireless_sampler::{
     bernoulli, beta, bounded_normal, geometric, latent_traits, mix64, round_to, stream, Baseline,
-    Categorical, ChurnModel, Permutation, Stage,
+    Categorical, JointModel, Permutation, ShapeDraw, Stage,
 };
 use rand::Rng;
+use std::sync::Arc;
 
 /// Most voice lines a customer can have.
 pub const MAX_VOICE_LINES: u32 = 5;
@@ -28,13 +29,16 @@ pub const MAX_CUSTOMERS: u64 = 1_000_000_000;
 
 const AGREEMENT_SPACE: u64 = AgreementNumber::MAX + 1;
 
-/// The draws that fix a customer's number of lines.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The draws that fix a customer's number of lines: the joint model's
+/// segment, natural tenure and phone service, and the voice-line count.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Shape {
     /// The raw internet service (anything but `No` means a 5G line).
     pub internet: InternetService,
     /// Number of voice lines.
     pub voice_lines: u32,
+    /// The joint model's shape draws.
+    pub joint: ShapeDraw,
 }
 
 impl Shape {
@@ -85,7 +89,7 @@ impl AccountChunk {
 #[derive(Debug, Clone)]
 pub struct AccountGenerator {
     baseline: Baseline,
-    churn: ChurnModel,
+    joint: Arc<JointModel>,
     params: GraphParams,
     seed: u64,
     population: u64,
@@ -118,7 +122,7 @@ impl AccountGenerator {
         #[allow(clippy::unwrap_used)] // constant, valid weights
         let term = Categorical::new(vec![24, 30, 36], &[0.35, 0.25, 0.40]).unwrap();
         AccountGenerator {
-            churn: ChurnModel::calibrate(baseline),
+            joint: baseline.joint_model(),
             baseline: baseline.clone(),
             params,
             seed,
@@ -137,16 +141,16 @@ impl AccountGenerator {
         self.population
     }
 
-    /// The calibrated churn model.
-    pub const fn churn_model(&self) -> &ChurnModel {
-        &self.churn
+    /// The joint model of the baseline.
+    pub fn joint_model(&self) -> &JointModel {
+        &self.joint
     }
 
     /// The draws that fix customer `index`'s line count.
     pub fn shape(&self, index: u64) -> Shape {
         let mut rng = stream(self.seed, Stage::Shape, index);
-        let internet = self.baseline.internet_service.sample(&mut rng);
-        let voice_lines = match self.baseline.multiple_lines.sample(&mut rng) {
+        let joint = self.joint.draw_shape(&mut rng);
+        let voice_lines = match joint.multiple_lines {
             MultipleLines::NoPhoneService => 0,
             MultipleLines::No => 1,
             MultipleLines::Yes => {
@@ -155,8 +159,9 @@ impl AccountGenerator {
             }
         };
         Shape {
-            internet,
+            internet: joint.internet,
             voice_lines,
+            joint,
         }
     }
 
@@ -341,16 +346,12 @@ impl AccountGenerator {
     fn customer(&self, index: u64, shape: Shape) -> Customer {
         let b = &self.baseline;
         let mut rng = stream(self.seed, Stage::Customer, index);
-        let tenure_months = b.tenure_months.sample(&mut rng).floor() as u32;
-        let monthly_charges = round_to(b.monthly_charges.sample(&mut rng), 2);
-        let paperless_billing = b.paperless_billing.sample(&mut rng);
-        let payment_method = b.payment_method.sample(&mut rng);
-        let contract_proxy = b.contract.sample(&mut rng);
-        let online_security = b.online_security.sample(&mut rng);
-        let online_backup = b.online_backup.sample(&mut rng);
-        let device_protection = b.device_protection.sample(&mut rng);
-        let streaming_tv = b.streaming_tv.sample(&mut rng);
-        let streaming_movies = b.streaming_movies.sample(&mut rng);
+        let draw = self.joint.draw_customer(&mut rng, &shape.joint);
+        let tenure_months = draw.tenure_months;
+        let monthly_charges = draw.monthly_charges;
+        let contract_proxy = shape.joint.contract;
+        let [online_security, online_backup, device_protection, streaming_tv, streaming_movies] =
+            draw.services.add_ons.map(YesNo::from_bool);
 
         let has_plan = match contract_proxy {
             Contract::OneYear | Contract::TwoYear => true,
@@ -370,9 +371,7 @@ impl AccountGenerator {
             (0, 0, 0.0)
         };
 
-        let churn_risk_score =
-            self.churn
-                .sample(&mut rng, tenure_months, shape.internet, payment_method);
+        let churn_risk_score = draw.churn_risk_score;
         let (trust_baseline, patience) = latent_traits(&mut rng, b, churn_risk_score);
         let is_churned = bernoulli(&mut rng, churn_risk_score);
 
@@ -382,8 +381,8 @@ impl AccountGenerator {
             account_id: customer_id.account(),
             tenure_months,
             monthly_charges,
-            paperless_billing,
-            payment_method,
+            paperless_billing: YesNo::from_bool(draw.services.paperless),
+            payment_method: shape.joint.payment,
             contract_proxy,
             has_5g_home_internet: shape.internet.is_5g_home_internet(),
             lines_on_account: shape.voice_lines,

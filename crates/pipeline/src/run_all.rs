@@ -389,7 +389,7 @@ pub fn run_all(
         &mut out,
         generate,
         shard,
-        generator.churn_model().intercept(),
+        generator.joint_model().churn_shift(),
         step1_counts,
         &pick(&crate::STEP1_FILES[..6]),
     )?;

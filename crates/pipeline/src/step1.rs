@@ -129,7 +129,7 @@ struct Step1Parameters<'a> {
     shard: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     shard_customers: Option<[u64; 2]>,
-    churn_model_intercept: f64,
+    churn_intercept_shift: f64,
     format: &'a str,
 }
 
@@ -200,7 +200,7 @@ pub fn generate_customers(
         &mut out,
         options,
         None,
-        generator.churn_model().intercept(),
+        generator.joint_model().churn_shift(),
         counts,
         &files,
     )?;
@@ -213,7 +213,7 @@ pub(crate) fn write_step1_receipt(
     out: &mut OutputSet,
     options: &GenerateOptions,
     shard: Option<crate::run_all::Shard>,
-    churn_model_intercept: f64,
+    churn_intercept_shift: f64,
     counts: Step1Counts,
     files: &[FileRecord],
 ) -> Result<(), PipelineError> {
@@ -237,7 +237,7 @@ pub(crate) fn write_step1_receipt(
                 let r = s.range(options.n_customers);
                 [r.start, r.end]
             }),
-            churn_model_intercept,
+            churn_intercept_shift,
             format: options.format.as_str(),
         },
         row_counts: counts,

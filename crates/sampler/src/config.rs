@@ -1,11 +1,16 @@
 //! The baseline distribution set: the embedded default and `--config FILE`.
 
 use crate::dist::{BinnedUniform, Categorical};
+use crate::joint::{
+    default_settings, structure_for, ChurnEffects, JointModel, Prices, SolveSettings,
+    SourceStructure,
+};
 use novawireless_model::{Contract, InternetService, MultipleLines, PaymentMethod, YesNo};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::{Arc, OnceLock};
 
 /// The embedded default baseline, in the same JSON form `--config` accepts.
 pub const EMBEDDED_BASELINE: &str = include_str!("baseline.json");
@@ -67,12 +72,16 @@ type RawCategorical = BTreeMap<String, f64>;
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawChurnModel {
-    tenure_per_month: Option<f64>,
-    #[serde(rename = "InternetService")]
-    internet_service: Option<RawCategorical>,
-    #[serde(rename = "PaymentMethod")]
-    payment_method: Option<RawCategorical>,
     noise_sd: Option<f64>,
+    score_ceiling: Option<f64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawJointModel {
+    add_ons_need_internet: Option<bool>,
+    prices: Option<Prices>,
+    churn_effects: Option<ChurnEffects>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -113,6 +122,7 @@ struct RawBaseline {
     #[serde(rename = "StreamingMovies")]
     streaming_movies: Option<RawCategorical>,
     churn_model: Option<RawChurnModel>,
+    joint_model: Option<RawJointModel>,
     latent_traits: Option<RawLatentTraits>,
 }
 
@@ -132,19 +142,6 @@ struct RawRegistry {
 #[derive(Debug, Deserialize)]
 struct RawSource {
     payload: serde_json::Value,
-}
-
-/// Coefficients of the per-customer churn model (on the logit scale).
-#[derive(Debug, Clone, PartialEq)]
-pub struct ChurnCoefficients {
-    /// Change of the logit per month of tenure.
-    pub tenure_per_month: f64,
-    /// Effect of the raw internet service, in [`InternetService::ALL`] order.
-    pub internet_service: Vec<f64>,
-    /// Effect of the payment method, in [`PaymentMethod::ALL`] order.
-    pub payment_method: Vec<f64>,
-    /// Standard deviation of the individual noise (bounded at ±2.5 sd).
-    pub noise_sd: f64,
 }
 
 /// How the latent traits follow churn risk.
@@ -193,8 +190,17 @@ pub struct Baseline {
     pub streaming_tv: Categorical<YesNo>,
     /// Add-on: streaming movies.
     pub streaming_movies: Categorical<YesNo>,
-    /// The churn model.
-    pub churn: ChurnCoefficients,
+    /// Standard deviation of the individual churn noise on the logit scale
+    /// (bounded at ±2.5 sd).
+    pub churn_noise_sd: f64,
+    /// Soft ceiling of the churn score: scores above `ceiling − 0.15` are
+    /// compressed smoothly below it; 0.95 (the hard clamp) turns it off.
+    pub churn_score_ceiling: f64,
+    /// Whether add-ons need home internet (as in the source data), or may
+    /// be held by voice-only customers too.
+    pub add_ons_need_internet: bool,
+    /// The solved joint structure (README, *Fidelity*).
+    pub structure: Arc<SourceStructure>,
     /// The latent traits.
     pub traits: LatentTraitParams,
 }
@@ -209,9 +215,19 @@ impl Baseline {
     /// The embedded default baseline (SPEC section 4).
     #[allow(clippy::missing_panics_doc)]
     pub fn embedded() -> Self {
-        #[allow(clippy::expect_used)]
-        Self::from_json_str(EMBEDDED_BASELINE, "embedded baseline")
-            .expect("the embedded baseline is valid")
+        static EMBEDDED: OnceLock<Baseline> = OnceLock::new();
+        EMBEDDED
+            .get_or_init(|| {
+                #[allow(clippy::expect_used)]
+                Self::from_json_str(EMBEDDED_BASELINE, "embedded baseline")
+                    .expect("the embedded baseline is valid")
+            })
+            .clone()
+    }
+
+    /// The joint model of this baseline (shared between equal baselines).
+    pub fn joint_model(&self) -> Arc<JointModel> {
+        JointModel::nearest(self)
     }
 
     /// Loads `--config FILE`: a bare payload or the original's wrapper.
@@ -296,28 +312,45 @@ impl Validator<'_> {
             None => defaults.as_ref().map_or(0.27, |d| d.churn_base_rate),
         };
         let raw_churn = raw.churn_model.unwrap_or_default();
-        let default_churn = defaults.as_ref().map(|d| d.churn.clone());
-        let churn = ChurnCoefficients {
-            tenure_per_month: self.coefficient(
-                "churn_model.tenure_per_month",
-                raw_churn.tenure_per_month,
-                default_churn.as_ref().map(|c| c.tenure_per_month),
-            )?,
-            internet_service: self.effects::<InternetService>(
-                "churn_model.InternetService",
-                raw_churn.internet_service,
-                default_churn.as_ref().map(|c| c.internet_service.clone()),
-            )?,
-            payment_method: self.effects::<PaymentMethod>(
-                "churn_model.PaymentMethod",
-                raw_churn.payment_method,
-                default_churn.as_ref().map(|c| c.payment_method.clone()),
-            )?,
-            noise_sd: self.spread(
-                "churn_model.noise_sd",
-                raw_churn.noise_sd,
-                default_churn.as_ref().map(|c| c.noise_sd),
-            )?,
+        let churn_noise_sd = self.spread(
+            "churn_model.noise_sd",
+            raw_churn.noise_sd,
+            defaults.as_ref().map(|d| d.churn_noise_sd),
+        )?;
+        let churn_score_ceiling = self.coefficient(
+            "churn_model.score_ceiling",
+            raw_churn.score_ceiling,
+            defaults.as_ref().map(|d| d.churn_score_ceiling),
+        )?;
+        if !(0.2..=crate::CHURN_MAX).contains(&churn_score_ceiling) {
+            return Err(self.invalid(
+                "churn_model.score_ceiling",
+                format!(
+                    "{churn_score_ceiling} is not in [0.2, {}]",
+                    crate::CHURN_MAX
+                ),
+            ));
+        }
+        let raw_joint = raw.joint_model.unwrap_or_default();
+        let add_ons_need_internet = raw_joint
+            .add_ons_need_internet
+            .or(defaults.as_ref().map(|d| d.add_ons_need_internet))
+            .unwrap_or(false);
+        if let Some(prices) = &raw_joint.prices {
+            self.prices(prices)?;
+        }
+        if let Some(effects) = &raw_joint.churn_effects {
+            self.churn_effects(effects)?;
+        }
+        let settings = SolveSettings {
+            churn_noise_sd,
+            prices: raw_joint.prices,
+            churn_effects: raw_joint.churn_effects,
+        };
+        let structure = if settings == default_settings() {
+            crate::joint::embedded_structure()
+        } else {
+            structure_for(&settings)
         };
         let raw_traits = raw.latent_traits.unwrap_or_default();
         let dt = defaults.as_ref().map(|d| d.traits.clone());
@@ -353,7 +386,7 @@ impl Validator<'_> {
                 dt.as_ref().map(|t| t.patience_noise_sd),
             )?,
         };
-        Ok(Baseline {
+        let baseline = Baseline {
             churn_base_rate,
             tenure_months: pick!(raw.tenure_months, tenure_months, "tenure_months", binned),
             monthly_charges: pick!(
@@ -412,9 +445,64 @@ impl Validator<'_> {
                 "StreamingMovies",
                 categorical
             ),
-            churn,
+            churn_noise_sd,
+            churn_score_ceiling,
+            add_ons_need_internet,
+            structure,
             traits,
-        })
+        };
+        if defaults.is_none() {
+            // The embedded baseline: its calibration was computed offline.
+            let calibration = serde_json::from_str(crate::joint::DEFAULT_CALIBRATION)
+                .map_err(|e| self.invalid("default_calibration.json", e.to_string()))?;
+            JointModel::install(
+                &baseline,
+                JointModel::with_calibration(&baseline, calibration),
+            );
+        } else if let Err(u) = JointModel::for_baseline(&baseline) {
+            return Err(self.invalid(&u.field, u.message));
+        }
+        Ok(baseline)
+    }
+
+    fn prices(&self, prices: &Prices) -> Result<(), ConfigError> {
+        let fields = [
+            ("phone", prices.phone),
+            ("multiple_lines", prices.multiple_lines),
+            ("DSL", prices.dsl),
+            ("Fiber optic", prices.fiber_optic),
+            ("add_on", prices.add_on),
+            ("streaming", prices.streaming),
+        ];
+        for (name, value) in fields {
+            if !(value.is_finite() && (0.0..=MAX_MONTHLY_CHARGES).contains(&value)) {
+                return Err(self.invalid(
+                    &format!("joint_model.prices.{name}"),
+                    format!("{value} is not a price in [0, {MAX_MONTHLY_CHARGES}]"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn churn_effects(&self, e: &ChurnEffects) -> Result<(), ConfigError> {
+        let mut fields = vec![
+            ("PaperlessBilling".to_string(), e.paperless_billing),
+            ("MultipleLines".to_string(), e.multiple_lines),
+            ("no_phone_service".to_string(), e.no_phone_service),
+        ];
+        for (k, v) in e.add_ons.iter().enumerate() {
+            fields.push((format!("add_ons[{k}]"), *v));
+        }
+        for (name, value) in fields {
+            if !(value.is_finite() && value.abs() <= 20.0) {
+                return Err(self.invalid(
+                    &format!("joint_model.churn_effects.{name}"),
+                    format!("{value} is not a log-odds effect in [-20, 20]"),
+                ));
+            }
+        }
+        Ok(())
     }
 
     fn probability(&self, field: &str, value: f64) -> Result<f64, ConfigError> {
@@ -474,31 +562,6 @@ impl Validator<'_> {
             return Err(self.invalid(field, format!("{v} is negative")));
         }
         Ok(v)
-    }
-
-    fn effects<T: Keyed>(
-        &self,
-        field: &str,
-        raw: Option<RawCategorical>,
-        default: Option<Vec<f64>>,
-    ) -> Result<Vec<f64>, ConfigError> {
-        let Some(raw) = raw else {
-            return default.ok_or_else(|| self.invalid(field, "missing"));
-        };
-        let mut effects = vec![0.0; T::KEYS.len()];
-        for (key, value) in raw {
-            let position = T::position(&key).ok_or_else(|| {
-                self.invalid(
-                    field,
-                    format!(
-                        "unknown category {key:?} (expected one of {})",
-                        T::KEYS.join(", ")
-                    ),
-                )
-            })?;
-            effects[position] = self.bounded(&format!("{field}.{key}"), value)?;
-        }
-        Ok(effects)
     }
 
     fn categorical<T: Keyed>(

@@ -1,30 +1,33 @@
-//! Baseline distributions, the churn model and deterministic RNG streams.
+//! Baseline distributions, the joint model of a customer and deterministic
+//! RNG streams.
 //!
 //! [`Baseline`] is the validated distribution set (embedded default or
-//! `--config FILE`); [`ChurnModel`] turns tenure, service and payment method
-//! into a per-customer churn risk; [`stream`] derives the random stream of one
-//! customer in one stage from `(seed, stage, index)`.
+//! `--config FILE`); its [`JointModel`] draws a customer's segment, tenure,
+//! services, charges and churn risk with the structure of the IBM Telco
+//! aggregates; [`stream`] derives the random stream of one customer in one
+//! stage from `(seed, stage, index)`.
 //!
 //! ```
-//! use novawireless_sampler::{stream, Baseline, ChurnModel, Stage};
-//! use novawireless_model::{InternetService, PaymentMethod};
+//! use novawireless_sampler::{stream, Baseline, Stage};
 //!
-//! let baseline = Baseline::embedded();
-//! let model = ChurnModel::calibrate(&baseline);
+//! let model = Baseline::embedded().joint_model();
+//! let mut rng = stream(42, Stage::Shape, 0);
+//! let shape = model.draw_shape(&mut rng);
 //! let mut rng = stream(42, Stage::Customer, 0);
-//! let risk = model.sample(&mut rng, 3, InternetService::FiberOptic, PaymentMethod::ElectronicCheck);
-//! assert!((0.01..=0.95).contains(&risk));
+//! let customer = model.draw_customer(&mut rng, &shape);
+//! assert!((0.01..=0.95).contains(&customer.churn_risk_score));
+//! assert!((20.0..=120.0).contains(&customer.monthly_charges));
 //! ```
 #![forbid(unsafe_code)]
 
 mod churn;
 mod config;
 mod dist;
+pub mod joint;
 mod streams;
 
-pub use churn::{
-    latent_traits, ChurnModel, CHURN_MAX, CHURN_MIN, NOISE_LIMIT_SD, PATIENCE_RANGE, TRUST_RANGE,
-};
-pub use config::{Baseline, ChurnCoefficients, ConfigError, LatentTraitParams, EMBEDDED_BASELINE};
+pub use churn::{latent_traits, CHURN_MAX, CHURN_MIN, NOISE_LIMIT_SD, PATIENCE_RANGE, TRUST_RANGE};
+pub use config::{Baseline, ConfigError, LatentTraitParams, EMBEDDED_BASELINE};
 pub use dist::{bernoulli, beta, bounded_normal, geometric, round_to, BinnedUniform, Categorical};
+pub use joint::{CustomerDraw, JointModel, ServiceDraw, ShapeDraw};
 pub use streams::{mix64, stream, Permutation, Stage};

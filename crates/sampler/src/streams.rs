@@ -22,6 +22,8 @@ pub enum Stage {
     Graph = 3,
     /// Step 3: IMEI anomaly injection (seeded with the anomaly seed).
     Anomalies = 4,
+    /// The joint model's calibration samples (a fixed seed, not `--seed`).
+    Calibration = 5,
 }
 
 /// SplitMix64's finaliser: a bijective 64-bit mixer.

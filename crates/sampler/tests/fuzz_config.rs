@@ -8,7 +8,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use novawireless_sampler::{
-    latent_traits, stream, Baseline, ChurnModel, Stage, CHURN_MAX, CHURN_MIN, EMBEDDED_BASELINE,
+    latent_traits, stream, Baseline, Stage, CHURN_MAX, CHURN_MIN, EMBEDDED_BASELINE,
 };
 use proptest::prelude::*;
 use std::time::{Duration, Instant};
@@ -29,17 +29,17 @@ fn check(text: &str) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-/// Calibrates the churn model (bounded time) and draws a few customers'
+/// Calibrates the joint model (bounded time) and draws a few customers'
 /// values, which must be finite and inside the configured bounds.
 fn exercise(b: &Baseline) -> Result<(), TestCaseError> {
     let started = Instant::now();
-    let model = ChurnModel::calibrate(b);
+    let model = b.joint_model();
     prop_assert!(
-        started.elapsed() < Duration::from_secs(5),
+        started.elapsed() < Duration::from_secs(20),
         "calibration took {:?}",
         started.elapsed()
     );
-    prop_assert!(model.intercept().is_finite());
+    prop_assert!(model.churn_shift().is_finite());
     // Every accepted distribution normalises.
     let sums = [
         (
@@ -74,16 +74,14 @@ fn exercise(b: &Baseline) -> Result<(), TestCaseError> {
     let (tmin, tmax) = b.tenure_months.bounds();
     let (mmin, mmax) = b.monthly_charges.bounds();
     for i in 0..16 {
+        let shape = model.draw_shape(&mut stream(7, Stage::Shape, i));
         let mut rng = stream(7, Stage::Customer, i);
-        let tenure = b.tenure_months.sample(&mut rng);
-        prop_assert!((tmin..=tmax).contains(&tenure), "tenure {tenure}");
-        let charges = b.monthly_charges.sample(&mut rng);
+        let d = model.draw_customer(&mut rng, &shape);
+        let tenure = f64::from(d.tenure_months);
+        prop_assert!((tmin.floor()..=tmax).contains(&tenure), "tenure {tenure}");
+        let charges = d.monthly_charges;
         prop_assert!((mmin..=mmax).contains(&charges), "charges {charges}");
-        let internet = b.internet_service.sample(&mut rng);
-        let payment = b.payment_method.sample(&mut rng);
-        let _ = b.contract.sample(&mut rng);
-        let _ = b.multiple_lines.sample(&mut rng);
-        let risk = model.sample(&mut rng, tenure.floor() as u32, internet, payment);
+        let risk = d.churn_risk_score;
         prop_assert!((CHURN_MIN..=CHURN_MAX).contains(&risk), "risk {risk}");
         let (trust, patience) = latent_traits(&mut rng, b, risk);
         prop_assert!(trust.is_finite() && patience.is_finite());
@@ -247,11 +245,20 @@ fn weights_whose_sum_overflows_are_refused() {
 /// largest float made the logit inf − inf, so churn risk scores were NaN.
 #[test]
 fn huge_coefficients_are_refused() {
-    let text = r#"{"churn_model": {"tenure_per_month": 1e308, "noise_sd": 1e308}}"#;
+    let text = r#"{"churn_model": {"noise_sd": 1e308}}"#;
     let e = Baseline::from_json_str(text, ORIGIN)
         .unwrap_err()
         .to_string();
-    assert!(e.contains("churn_model.tenure_per_month"), "{e}");
+    assert!(e.contains("churn_model.noise_sd"), "{e}");
+    let text = r#"{"joint_model": {"churn_effects": {"PaperlessBilling": 1e308,
+        "add_ons": [0, 0, 0, 0, 0], "MultipleLines": 0, "no_phone_service": 0}}}"#;
+    let e = Baseline::from_json_str(text, ORIGIN)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("joint_model.churn_effects.PaperlessBilling"),
+        "{e}"
+    );
 }
 
 proptest! {
