@@ -4,7 +4,7 @@
 
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 use novawireless_accounts::{AccountGenerator, CustomerRange, GraphParams};
-use novawireless_sampler::Baseline;
+use novawireless_sampler::{Baseline, JointModel};
 use std::hint::black_box;
 
 fn generate(c: &mut Criterion) {
@@ -23,19 +23,27 @@ fn generate(c: &mut Criterion) {
             black_box(generator.shape(i))
         })
     });
-    group.bench_function("new generator (calibrates the churn model)", |b| {
-        b.iter_batched(
-            Baseline::embedded,
-            |baseline| {
-                black_box(AccountGenerator::new(
-                    &baseline,
-                    GraphParams::default(),
-                    42,
-                    10,
-                ))
-            },
-            BatchSize::SmallInput,
-        )
+    group.bench_function(
+        "new generator (embedded baseline, calibration embedded)",
+        |b| {
+            b.iter_batched(
+                Baseline::embedded,
+                |baseline| {
+                    black_box(AccountGenerator::new(
+                        &baseline,
+                        GraphParams::default(),
+                        42,
+                        10,
+                    ))
+                },
+                BatchSize::SmallInput,
+            )
+        },
+    );
+    group.sample_size(10);
+    group.bench_function("calibrate the joint model to a config (not cached)", |b| {
+        let baseline = Baseline::embedded();
+        b.iter(|| black_box(JointModel::calibrate(&baseline)))
     });
     group.finish();
 }

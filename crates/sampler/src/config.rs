@@ -2,7 +2,7 @@
 
 use crate::dist::{BinnedUniform, Categorical};
 use crate::joint::{
-    default_settings, structure_for, ChurnEffects, JointModel, Prices, SolveSettings,
+    default_settings, structure_for, ChurnEffects, JointModel, Prices, SegmentStats, SolveSettings,
     SourceStructure,
 };
 use novawireless_model::{Contract, InternetService, MultipleLines, PaymentMethod, YesNo};
@@ -82,6 +82,27 @@ struct RawJointModel {
     add_ons_need_internet: Option<bool>,
     prices: Option<Prices>,
     churn_effects: Option<ChurnEffects>,
+    segments: Option<Vec<RawSegment>>,
+}
+
+/// One row of a segment table, with the columns of `segments.csv`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSegment {
+    #[serde(rename = "Contract")]
+    contract: String,
+    #[serde(rename = "InternetService")]
+    internet: String,
+    #[serde(rename = "PaymentMethod")]
+    payment: String,
+    customer_count: f64,
+    churn_rate: f64,
+    tenure_mean: f64,
+    monthly_charges_mean: f64,
+    paperless_share: f64,
+    phone_service_share: f64,
+    multiple_lines_share: f64,
+    addon_count_mean: f64,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -342,10 +363,15 @@ impl Validator<'_> {
         if let Some(effects) = &raw_joint.churn_effects {
             self.churn_effects(effects)?;
         }
+        let segments = match &raw_joint.segments {
+            Some(rows) => Some(self.segments(rows)?),
+            None => None,
+        };
         let settings = SolveSettings {
             churn_noise_sd,
             prices: raw_joint.prices,
             churn_effects: raw_joint.churn_effects,
+            segments,
         };
         let structure = if settings == default_settings() {
             crate::joint::embedded_structure()
@@ -485,6 +511,95 @@ impl Validator<'_> {
         Ok(())
     }
 
+    /// A replacement segment table: every Contract × InternetService ×
+    /// PaymentMethod cell once, with counts, rates and means in range.
+    fn segments(&self, rows: &[RawSegment]) -> Result<Vec<SegmentStats>, ConfigError> {
+        let mut out: Vec<SegmentStats> = Vec::with_capacity(rows.len());
+        for (k, r) in rows.iter().enumerate() {
+            let field = |name: &str| format!("joint_model.segments[{k}].{name}");
+            let category = |name: &str, value: &str, err: String| {
+                self.invalid(&field(name), format!("unknown category {value:?} ({err})"))
+            };
+            let contract: Contract =
+                r.contract
+                    .parse()
+                    .map_err(|e: novawireless_model::UnknownVariant| {
+                        category("Contract", &r.contract, e.to_string())
+                    })?;
+            let internet: InternetService =
+                r.internet
+                    .parse()
+                    .map_err(|e: novawireless_model::UnknownVariant| {
+                        category("InternetService", &r.internet, e.to_string())
+                    })?;
+            let payment: PaymentMethod =
+                r.payment
+                    .parse()
+                    .map_err(|e: novawireless_model::UnknownVariant| {
+                        category("PaymentMethod", &r.payment, e.to_string())
+                    })?;
+            let ranges = [
+                ("customer_count", r.customer_count, 1e-9, 1e12),
+                ("churn_rate", r.churn_rate, 0.0, 1.0),
+                ("tenure_mean", r.tenure_mean, 0.0, 72.0),
+                (
+                    "monthly_charges_mean",
+                    r.monthly_charges_mean,
+                    0.0,
+                    MAX_MONTHLY_CHARGES,
+                ),
+                ("paperless_share", r.paperless_share, 0.0, 1.0),
+                ("phone_service_share", r.phone_service_share, 0.0, 1.0),
+                (
+                    "multiple_lines_share",
+                    r.multiple_lines_share,
+                    0.0,
+                    r.phone_service_share,
+                ),
+                ("addon_count_mean", r.addon_count_mean, 0.0, 5.0),
+            ];
+            for (name, value, low, high) in ranges {
+                if !(value.is_finite() && (low..=high).contains(&value)) {
+                    return Err(
+                        self.invalid(&field(name), format!("{value} is outside [{low}, {high}]"))
+                    );
+                }
+            }
+            if out
+                .iter()
+                .any(|s| s.contract == contract && s.internet == internet && s.payment == payment)
+            {
+                return Err(self.invalid(
+                    &format!("joint_model.segments[{k}]"),
+                    format!("{contract} / {internet} / {payment} appears twice"),
+                ));
+            }
+            out.push(SegmentStats {
+                contract,
+                internet,
+                payment,
+                customer_count: r.customer_count,
+                churn_rate: r.churn_rate,
+                tenure_mean: r.tenure_mean,
+                charges_mean: r.monthly_charges_mean,
+                paperless_share: r.paperless_share,
+                phone_share: r.phone_service_share,
+                multiple_lines_share: r.multiple_lines_share,
+                addon_count_mean: r.addon_count_mean,
+            });
+        }
+        if out.len() != 36 {
+            return Err(self.invalid(
+                "joint_model.segments",
+                format!(
+                    "{} segments: every one of the 36 cells is needed",
+                    out.len()
+                ),
+            ));
+        }
+        Ok(out)
+    }
+
     fn churn_effects(&self, e: &ChurnEffects) -> Result<(), ConfigError> {
         let mut fields = vec![
             ("PaperlessBilling".to_string(), e.paperless_billing),
@@ -618,6 +733,16 @@ impl Validator<'_> {
                     format!("{value} is outside [{floor}, {ceiling}]"),
                 ));
             }
+        }
+        let (unit, name) = match field {
+            "tenure_months" => (1.0, "whole month"),
+            _ => (100.0, "whole cent"),
+        };
+        if (raw.min * unit).ceil() > (raw.max * unit).floor() {
+            return Err(self.invalid(
+                field,
+                format!("no {name} lies in [{}, {}]", raw.min, raw.max),
+            ));
         }
         self.finite_sum(field, &raw.probs)?;
         BinnedUniform::new(raw.min, raw.max, bins, &raw.probs)

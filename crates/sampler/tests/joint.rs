@@ -178,3 +178,70 @@ fn solved_prices_look_like_a_price_list() {
         assert!((got - want).abs() <= 1.5, "{p:?}");
     }
 }
+
+fn segments_json(rows: &[novawireless_sampler::joint::SegmentStats]) -> String {
+    let rows: Vec<String> = rows
+        .iter()
+        .map(|s| {
+            format!(
+                r#"{{"Contract": "{}", "InternetService": "{}", "PaymentMethod": "{}",
+                "customer_count": {}, "churn_rate": {}, "tenure_mean": {},
+                "monthly_charges_mean": {}, "paperless_share": {}, "phone_service_share": {},
+                "multiple_lines_share": {}, "addon_count_mean": {}}}"#,
+                s.contract,
+                s.internet,
+                s.payment,
+                s.customer_count,
+                s.churn_rate,
+                s.tenure_mean,
+                s.charges_mean,
+                s.paperless_share,
+                s.phone_share,
+                s.multiple_lines_share,
+                s.addon_count_mean
+            )
+        })
+        .collect();
+    format!(r#"{{"joint_model": {{"segments": [{}]}}}}"#, rows.join(","))
+}
+
+/// A replacement segment table: refused when a cell is missing, repeated
+/// or out of range (naming the row and field); accepted and solved when
+/// whole, so its churn rates move the churn model.
+#[test]
+fn a_segment_table_replaces_the_embedded_one() {
+    let segments = Aggregates::embedded().segments;
+    let e = refused(&segments_json(&segments[..35]));
+    assert!(
+        e.contains("joint_model.segments") && e.contains("36"),
+        "{e}"
+    );
+    let mut twice = segments.clone();
+    twice[35] = twice[0].clone();
+    let e = refused(&segments_json(&twice));
+    assert!(
+        e.contains("joint_model.segments[35]") && e.contains("twice"),
+        "{e}"
+    );
+    let mut bad = segments.clone();
+    bad[3].churn_rate = 1.5;
+    let e = refused(&segments_json(&bad));
+    assert!(e.contains("joint_model.segments[3].churn_rate"), "{e}");
+
+    let mut halved = segments.clone();
+    for s in &mut halved {
+        s.churn_rate /= 2.0;
+    }
+    let b = Baseline::from_json_str(&segments_json(&halved), "halved.json").unwrap();
+    let embedded = embedded_structure();
+    for (a, b) in b.structure.tenure_tilt.iter().zip(&embedded.tenure_tilt) {
+        assert!((a - b).abs() < 1e-12, "{a} against {b}");
+    }
+    let lower = (0..SEGMENTS)
+        .filter(|&s| b.structure.churn_segment[s] < embedded.churn_segment[s])
+        .count();
+    assert!(
+        lower >= 30,
+        "only {lower} segments got a lower churn offset"
+    );
+}

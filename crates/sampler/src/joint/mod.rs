@@ -53,6 +53,7 @@ pub fn default_settings() -> SolveSettings {
         churn_noise_sd: 0.3,
         prices: None,
         churn_effects: None,
+        segments: None,
     }
 }
 
@@ -72,10 +73,13 @@ pub fn embedded_structure() -> Arc<SourceStructure> {
 /// settings, else a fresh solve from the embedded aggregates.
 pub fn structure_for(settings: &SolveSettings) -> Arc<SourceStructure> {
     if *settings == default_settings() {
-        embedded_structure()
-    } else {
-        Arc::new(SourceStructure::solve(&Aggregates::embedded(), settings))
+        return embedded_structure();
     }
+    let mut aggregates = Aggregates::embedded();
+    if let Some(segments) = &settings.segments {
+        aggregates.segments = segments.clone();
+    }
+    Arc::new(SourceStructure::solve(&aggregates, settings))
 }
 
 /// A configured marginal the structure cannot reach.
@@ -398,25 +402,26 @@ impl JointModel {
         self.calibration.churn_shift
     }
 
-    /// The shape draws of one customer (five uniforms).
+    /// The shape draws of one customer (two uniforms).
     pub fn draw_shape<R: Rng + ?Sized>(&self, rng: &mut R) -> ShapeDraw {
         self.population.draw_shape(rng)
     }
 
-    /// Tenure in whole months on the configured bins.
-    pub fn tenure_months(&self, shape: &ShapeDraw) -> u32 {
+    /// Tenure in whole months on the configured bins; `fraction` in [0, 1)
+    /// is the position inside the natural month.
+    pub fn tenure_months(&self, shape: &ShapeDraw, fraction: f64) -> u32 {
         let (min, max) = self.tenure_bounds;
-        let t = self.calibration.tenure_map.apply(shape.natural_tenure());
+        let natural = f64::from(shape.month) + fraction;
+        let t = self.calibration.tenure_map.apply(natural);
         t.clamp(min, max).floor().max(0.0) as u32
     }
 
     /// Monthly charges on the configured bins, rounded to cents.
     pub fn monthly_charges(&self, natural: f64) -> f64 {
         let (min, max) = self.charges_bounds;
-        round_to(
-            self.calibration.charges_map.apply(natural).clamp(min, max),
-            2,
-        )
+        // Whole cents inside [min, max] (the config loader checks one exists).
+        let (low, high) = ((min * 100.0).ceil() / 100.0, (max * 100.0).floor() / 100.0);
+        round_to(self.calibration.charges_map.apply(natural), 2).clamp(low, high.max(low))
     }
 
     /// The churn logit of a customer without noise and shift.
@@ -427,15 +432,17 @@ impl JointModel {
             + st.effects_term(services.paperless, &services.add_ons, shape.multiple_lines)
     }
 
-    /// The draws of one customer after the shape: services (nine draws),
-    /// then the churn noise (one normal).
+    /// The draws of one customer after the shape: the position inside the
+    /// tenure month (one uniform), services (nine draws), then the churn
+    /// noise (one normal).
     pub fn draw_customer<R: Rng + ?Sized>(&self, rng: &mut R, shape: &ShapeDraw) -> CustomerDraw {
+        let fraction: f64 = rng.random();
         let services = self.population.draw_services(rng, shape);
         let noise = bounded_normal(rng, self.structure.churn_noise_sd, NOISE_LIMIT_SD);
         let logit = self.churn_logit(shape, &services) + self.calibration.churn_shift + noise;
         CustomerDraw {
             services,
-            tenure_months: self.tenure_months(shape),
+            tenure_months: self.tenure_months(shape, fraction),
             monthly_charges: self.monthly_charges(services.natural_charges),
             churn_risk_score: round_to(churn_score(logit, self.score_ceiling), 6),
         }

@@ -4,7 +4,7 @@
 
 use super::math::{logit, sigmoid};
 use super::structure::{Prices, SourceStructure, MONTHS};
-use crate::dist::{bernoulli, bounded_normal, Categorical};
+use crate::dist::{bernoulli, bounded_normal};
 use crate::NOISE_LIMIT_SD;
 use novawireless_model::{Contract, InternetService, MultipleLines, PaymentMethod};
 use rand::Rng;
@@ -39,17 +39,8 @@ pub struct ShapeDraw {
     pub payment: PaymentMethod,
     /// Natural tenure in whole months (0–72), on the source data's scale.
     pub month: u32,
-    /// Position inside the month, in [0, 1): natural tenure is month + fraction.
-    pub fraction: f64,
     /// Phone service and multiple lines.
     pub multiple_lines: MultipleLines,
-}
-
-impl ShapeDraw {
-    /// Natural tenure as a continuous value in [0, 73).
-    pub fn natural_tenure(&self) -> f64 {
-        f64::from(self.month) + self.fraction
-    }
 }
 
 /// The services of one customer and the list price they add up to.
@@ -69,10 +60,11 @@ pub struct ServiceDraw {
 pub struct Population {
     /// Segment probabilities (sum to one).
     pub weights: Vec<f64>,
-    segment: Categorical<usize>,
+    /// The draw of a (segment, month) cell: segment-major, 73 months each.
+    cell_table: AliasTable,
     /// Per segment, the probability of each natural tenure month.
     pub tenure_pmf: Vec<Vec<f64>>,
-    tenure_cumulative: Vec<Vec<f64>>,
+    tenure_tables: Vec<AliasTable>,
     /// Per segment, the probability of phone service.
     pub phone: Vec<f64>,
     /// Per segment and month, the probability of multiple lines given phone.
@@ -93,6 +85,69 @@ pub struct Population {
     pub price_adjustment: Vec<f64>,
     /// Relative standard deviation of the charges noise.
     pub charges_noise: f64,
+    /// Per segment and MultipleLines answer (in declaration order), the
+    /// price of the lines and the internet tier plus the adjustment.
+    base_price: Vec<[f64; 3]>,
+    /// Per segment, whether any add-on can be held.
+    holds_add_ons: Vec<bool>,
+    /// Per segment, e^−logit of each add-on (infinite where none is held).
+    add_on_inverse_odds: Vec<[f64; 6]>,
+    /// Per (segment, month) cell: 1 − phone and 1 − phone + phone·multi.
+    line_thresholds: Vec<(f64, f64)>,
+    /// Per segment, its contract, internet service and payment method.
+    parts: Vec<(Contract, InternetService, PaymentMethod)>,
+}
+
+/// Walker's alias table: a draw over n outcomes from one uniform in O(1)
+/// (no search, so no branch to mispredict): the uniform picks a column and
+/// its fraction decides between the column's outcome and its alias.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AliasTable {
+    threshold: Vec<f64>,
+    alias: Vec<u32>,
+}
+
+impl AliasTable {
+    /// The table of probabilities `p` (non-negative, summing to one).
+    pub fn new(p: &[f64]) -> Self {
+        let n = p.len();
+        let total: f64 = p.iter().sum();
+        let mut scaled: Vec<f64> = p.iter().map(|x| x / total * n as f64).collect();
+        let mut threshold = vec![1.0; n];
+        let mut alias: Vec<u32> = (0..n as u32).collect();
+        let (mut small, mut large): (Vec<usize>, Vec<usize>) =
+            (0..n).partition(|&i| scaled[i] < 1.0);
+        while let (Some(s), Some(&l)) = (small.pop(), large.last()) {
+            threshold[s] = scaled[s];
+            alias[s] = l as u32;
+            scaled[l] -= 1.0 - scaled[s];
+            if scaled[l] < 1.0 {
+                large.pop();
+                small.push(l);
+            }
+        }
+        // Leftovers hold probability one up to rounding; a zero-probability
+        // outcome never keeps its own column.
+        for i in small.into_iter().chain(large) {
+            threshold[i] = if p[i] > 0.0 { 1.0 } else { 0.0 };
+            if p[i] == 0.0 {
+                alias[i] = p.iter().position(|x| *x > 0.0).unwrap_or(i) as u32;
+            }
+        }
+        AliasTable { threshold, alias }
+    }
+
+    /// The outcome of uniform `u` in [0, 1).
+    pub fn pick(&self, u: f64) -> usize {
+        let n = self.threshold.len();
+        let x = u * n as f64;
+        let column = (x as usize).min(n - 1);
+        if x - (column as f64) < self.threshold[column] {
+            column
+        } else {
+            self.alias[column] as usize
+        }
+    }
 }
 
 /// The shifts that carry the source structure to configured marginals.
@@ -113,6 +168,30 @@ pub struct Shifts {
 /// configuration lets such customers hold add-ons (see the README).
 pub const NO_INTERNET_ADD_ON_OFFSET: f64 = -1.0;
 
+#[cfg(test)]
+mod tests {
+    use super::AliasTable;
+
+    /// Every outcome's share of a fine grid of uniforms is its probability.
+    #[test]
+    fn alias_table_draws_its_probabilities() {
+        let p = [0.5, 0.0, 0.125, 0.25, 0.125];
+        let table = AliasTable::new(&p);
+        let n = 80_000;
+        let mut counts = [0u32; 5];
+        for k in 0..n {
+            counts[table.pick((f64::from(k) + 0.5) / f64::from(n))] += 1;
+        }
+        for (c, p) in counts.iter().zip(p) {
+            assert!(
+                (f64::from(*c) / f64::from(n) - p).abs() < 1e-4,
+                "{counts:?}"
+            );
+        }
+        assert_eq!(AliasTable::new(&[0.0, 1.0]).pick(0.1), 1);
+    }
+}
+
 impl Population {
     /// The population of `structure` with the segment `weights` and `shifts`.
     pub fn new(
@@ -123,21 +202,15 @@ impl Population {
     ) -> Self {
         let total: f64 = weights.iter().sum();
         let weights: Vec<f64> = weights.iter().map(|w| w / total).collect();
-        #[allow(clippy::unwrap_used)] // raked weights are finite, non-negative, positive sum
-        let segment = Categorical::new((0..SEGMENTS).collect(), &weights).unwrap();
         let tenure_pmf = structure.tenure_pmfs();
-        let tenure_cumulative = tenure_pmf
-            .iter()
-            .map(|pmf| {
-                let mut acc = 0.0;
-                pmf.iter()
-                    .map(|p| {
-                        acc += p;
-                        acc
-                    })
-                    .collect()
+        let cells: Vec<f64> = (0..SEGMENTS)
+            .flat_map(|s| {
+                let w = weights[s];
+                tenure_pmf[s].iter().map(move |p| p * w)
             })
             .collect();
+        let cell_table = AliasTable::new(&cells);
+        let tenure_tables = tenure_pmf.iter().map(|pmf| AliasTable::new(pmf)).collect();
         let shifted = |p: f64, shift: f64| {
             if p >= 1.0 {
                 1.0
@@ -150,7 +223,7 @@ impl Population {
         let phone: Vec<f64> = (0..SEGMENTS)
             .map(|s| shifted(structure.phone_share[s], shifts.phone))
             .collect();
-        let multi = (0..SEGMENTS)
+        let multi: Vec<Vec<f64>> = (0..SEGMENTS)
             .map(|s| {
                 (0..MONTHS)
                     .map(|m| {
@@ -166,7 +239,7 @@ impl Population {
         let paperless = (0..SEGMENTS)
             .map(|s| shifted(structure.paperless_share[s], shifts.paperless))
             .collect();
-        let add_on_logit = (0..SEGMENTS)
+        let add_on_logit: Vec<[f64; 6]> = (0..SEGMENTS)
             .map(|s| {
                 let (c, i, p) = segment_parts(s);
                 let (source, offset) = match i {
@@ -187,11 +260,42 @@ impl Population {
                 out
             })
             .collect();
+        let prices = &structure.prices;
+        let base_price = (0..SEGMENTS)
+            .map(|s| {
+                let tier = match segment_parts(s).1 {
+                    InternetService::No => 0.0,
+                    InternetService::Dsl => prices.dsl,
+                    InternetService::FiberOptic => prices.fiber_optic,
+                } + structure.price_adjustment[s];
+                // MultipleLines in declaration order: No, Yes, No phone service.
+                [
+                    tier + prices.phone,
+                    tier + prices.phone + prices.multiple_lines,
+                    tier,
+                ]
+            })
+            .collect();
+        let line_thresholds = (0..SEGMENTS)
+            .flat_map(|s| {
+                let phone: f64 = phone[s];
+                let multi: &Vec<f64> = &multi[s];
+                (0..MONTHS).map(move |m| (1.0 - phone, 1.0 - phone + phone * multi[m]))
+            })
+            .collect();
+        let add_on_inverse_odds = add_on_logit
+            .iter()
+            .map(|l: &[f64; 6]| l.map(|x| (-x).exp()))
+            .collect();
+        let holds_add_ons = add_on_logit
+            .iter()
+            .map(|l: &[f64; 6]| l.iter().any(|x| *x > f64::NEG_INFINITY))
+            .collect();
         Population {
             weights,
-            segment,
+            cell_table,
             tenure_pmf,
-            tenure_cumulative,
+            tenure_tables,
             phone,
             multi,
             paperless,
@@ -201,33 +305,38 @@ impl Population {
             prices: structure.prices.clone(),
             price_adjustment: structure.price_adjustment.clone(),
             charges_noise: structure.charges_noise,
+            base_price,
+            holds_add_ons,
+            add_on_inverse_odds,
+            line_thresholds,
+            parts: (0..SEGMENTS).map(segment_parts).collect(),
         }
     }
 
-    /// The shape draws (five uniforms).
+    /// The shape draws (two uniforms): segment and month from one joint
+    /// alias table, then phone service and multiple lines from one uniform.
     pub fn draw_shape<R: Rng + ?Sized>(&self, rng: &mut R) -> ShapeDraw {
-        let segment = self.segment.sample(rng);
-        self.draw_shape_in(rng, segment)
+        let cell = self.cell_table.pick(rng.random());
+        self.shape(cell / MONTHS, cell % MONTHS, rng.random())
     }
 
-    /// The shape draws of a customer of a given segment (four uniforms).
+    /// The shape draws of a customer of a given segment (two uniforms).
     pub fn draw_shape_in<R: Rng + ?Sized>(&self, rng: &mut R, segment: usize) -> ShapeDraw {
-        let (contract, internet, payment) = segment_parts(segment);
-        let u: f64 = rng.random();
-        let cumulative = &self.tenure_cumulative[segment];
-        let month = cumulative.partition_point(|&c| c <= u).min(MONTHS - 1);
-        // A month of zero probability is reached only through rounding.
-        let month = (month..MONTHS)
-            .chain((0..month).rev())
-            .find(|&m| self.tenure_pmf[segment][m] > 0.0)
-            .unwrap_or(month);
-        let fraction: f64 = rng.random();
-        let phone = bernoulli(rng, self.phone[segment]);
-        let multi = bernoulli(rng, self.multi[segment][month]);
-        let multiple_lines = match (phone, multi) {
-            (false, _) => MultipleLines::NoPhoneService,
-            (true, false) => MultipleLines::No,
-            (true, true) => MultipleLines::Yes,
+        let month = self.tenure_tables[segment].pick(rng.random());
+        self.shape(segment, month, rng.random())
+    }
+
+    /// No phone service below 1 − phone, then multiple lines below
+    /// 1 − phone + phone·multi, else one line.
+    fn shape(&self, segment: usize, month: usize, u: f64) -> ShapeDraw {
+        let (contract, internet, payment) = self.parts[segment];
+        let (no_phone, multiple) = self.line_thresholds[segment * MONTHS + month];
+        let multiple_lines = if u < no_phone {
+            MultipleLines::NoPhoneService
+        } else if u < multiple {
+            MultipleLines::Yes
+        } else {
+            MultipleLines::No
         };
         ShapeDraw {
             segment,
@@ -235,22 +344,23 @@ impl Population {
             internet,
             payment,
             month: month as u32,
-            fraction,
             multiple_lines,
         }
     }
 
     /// The probability of each add-on (the hidden sixth included) for a
-    /// customer of `segment` at natural tenure `month` with factor value `f`.
+    /// customer of `segment` at natural tenure `month` with factor value `f`:
+    /// σ(base + shared) = 1 / (1 + e^−base · e^−shared), so one exponential
+    /// serves all six.
     pub fn add_on_probabilities(&self, segment: usize, month: f64, f: f64) -> [f64; 6] {
-        let base = &self.add_on_logit[segment];
-        let shared = self.add_on_per_month * month + self.add_on_factor * f;
+        let odds = &self.add_on_inverse_odds[segment];
+        let shared = (-(self.add_on_per_month * month + self.add_on_factor * f)).exp();
         let mut p = [0.0; 6];
         for k in 0..6 {
-            p[k] = if base[k] == f64::NEG_INFINITY {
-                0.0
+            p[k] = if odds[k].is_finite() {
+                1.0 / (1.0 + odds[k] * shared)
             } else {
-                sigmoid(base[k] + shared)
+                0.0
             };
         }
         p
@@ -286,13 +396,20 @@ impl Population {
     pub fn draw_services<R: Rng + ?Sized>(&self, rng: &mut R, shape: &ShapeDraw) -> ServiceDraw {
         let paperless = bernoulli(rng, self.paperless[shape.segment]);
         let f = bounded_normal(rng, 1.0, NOISE_LIMIT_SD);
-        let p = self.add_on_probabilities(shape.segment, f64::from(shape.month), f);
         let mut held = [false; 6];
-        for (h, p) in held.iter_mut().zip(p) {
-            *h = bernoulli(rng, p);
+        if self.holds_add_ons[shape.segment] {
+            let p = self.add_on_probabilities(shape.segment, f64::from(shape.month), f);
+            for (h, p) in held.iter_mut().zip(p) {
+                *h = bernoulli(rng, p);
+            }
+        } else {
+            // The same six draws, so the later draws keep their place.
+            for _ in 0..6 {
+                let _: f64 = rng.random();
+            }
         }
         let noise = bounded_normal(rng, self.charges_noise, NOISE_LIMIT_SD);
-        let list = self.list_price(shape, &held) + self.price_adjustment[shape.segment];
+        let list = self.list_price(shape, &held);
         ServiceDraw {
             paperless,
             add_ons: [held[0], held[1], held[2], held[3], held[4]],

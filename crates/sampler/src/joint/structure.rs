@@ -79,6 +79,8 @@ pub struct SolveSettings {
     pub prices: Option<Prices>,
     /// Fixed churn effects instead of solved ones.
     pub churn_effects: Option<ChurnEffects>,
+    /// A segment table replacing the embedded one (36 cells).
+    pub segments: Option<Vec<SegmentStats>>,
 }
 
 /// Every solved table of the joint model (config-independent).
