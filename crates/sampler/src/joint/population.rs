@@ -168,30 +168,6 @@ pub struct Shifts {
 /// configuration lets such customers hold add-ons (see the README).
 pub const NO_INTERNET_ADD_ON_OFFSET: f64 = -1.0;
 
-#[cfg(test)]
-mod tests {
-    use super::AliasTable;
-
-    /// Every outcome's share of a fine grid of uniforms is its probability.
-    #[test]
-    fn alias_table_draws_its_probabilities() {
-        let p = [0.5, 0.0, 0.125, 0.25, 0.125];
-        let table = AliasTable::new(&p);
-        let n = 80_000;
-        let mut counts = [0u32; 5];
-        for k in 0..n {
-            counts[table.pick((f64::from(k) + 0.5) / f64::from(n))] += 1;
-        }
-        for (c, p) in counts.iter().zip(p) {
-            assert!(
-                (f64::from(*c) / f64::from(n) - p).abs() < 1e-4,
-                "{counts:?}"
-            );
-        }
-        assert_eq!(AliasTable::new(&[0.0, 1.0]).pick(0.1), 1);
-    }
-}
-
 impl Population {
     /// The population of `structure` with the segment `weights` and `shifts`.
     pub fn new(
@@ -415,5 +391,29 @@ impl Population {
             add_ons: [held[0], held[1], held[2], held[3], held[4]],
             natural_charges: list * (1.0 + noise),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AliasTable;
+
+    /// Every outcome's share of a fine grid of uniforms is its probability.
+    #[test]
+    fn alias_table_draws_its_probabilities() {
+        let p = [0.5, 0.0, 0.125, 0.25, 0.125];
+        let table = AliasTable::new(&p);
+        let n = 80_000;
+        let mut counts = [0u32; 5];
+        for k in 0..n {
+            counts[table.pick((f64::from(k) + 0.5) / f64::from(n))] += 1;
+        }
+        for (c, p) in counts.iter().zip(p) {
+            assert!(
+                (f64::from(*c) / f64::from(n) - p).abs() < 1e-4,
+                "{counts:?}"
+            );
+        }
+        assert_eq!(AliasTable::new(&[0.0, 1.0]).pick(0.1), 1);
     }
 }
