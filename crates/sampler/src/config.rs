@@ -738,7 +738,7 @@ impl Validator<'_> {
             "tenure_months" => (1.0, "whole month"),
             _ => (100.0, "whole cent"),
         };
-        if (raw.min * unit).ceil() > (raw.max * unit).floor() {
+        if raw.min <= raw.max && (raw.min * unit).ceil() > (raw.max * unit).floor() {
             return Err(self.invalid(
                 field,
                 format!("no {name} lies in [{}, {}]", raw.min, raw.max),
