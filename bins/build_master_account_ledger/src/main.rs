@@ -22,13 +22,13 @@ fn main() -> std::process::ExitCode {
         let in_dir = args.ledger.in_dir.as_deref().unwrap_or(out_dir);
         let counts =
             build_master_account_ledger(in_dir, out_dir, args.ledger.mirror(), args.output.format)?;
-        println!(
+        novawireless_pipeline::say!(
             "wrote {}/{}: {} rows",
             out_dir.display(),
             args.output.format.file_name(LEDGER_FILE),
             counts.rows
         );
-        println!(
+        novawireless_pipeline::say!(
             "eip_exists_flag {} imei_mismatch_flag {} missing_usage_imei_flag {} eip_mismatch_flag {} upstream_friction_risk_flag {}",
             counts.eip_exists_flag,
             counts.imei_mismatch_flag,
@@ -36,9 +36,10 @@ fn main() -> std::process::ExitCode {
             counts.eip_mismatch_flag,
             counts.upstream_friction_risk_flag
         );
-        eprintln!(
-            "build_master_account_ledger: done in {:.2} s",
-            started.elapsed().as_secs_f64()
+        novawireless_pipeline::cli::report_time(
+            args.output.quiet,
+            "build_master_account_ledger",
+            started,
         );
         Ok(())
     })

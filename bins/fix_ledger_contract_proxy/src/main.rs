@@ -22,10 +22,11 @@ fn main() -> std::process::ExitCode {
         let in_dir = args.ledger.in_dir.as_deref().unwrap_or(out_dir);
         let counts =
             fix_ledger_contract_proxy(in_dir, out_dir, args.ledger.mirror(), args.output.format)?;
-        println!("{counts}");
-        eprintln!(
-            "fix_ledger_contract_proxy: done in {:.2} s",
-            started.elapsed().as_secs_f64()
+        novawireless_pipeline::say!("{counts}");
+        novawireless_pipeline::cli::report_time(
+            args.output.quiet,
+            "fix_ledger_contract_proxy",
+            started,
         );
         Ok(())
     })

@@ -27,7 +27,7 @@ fn main() -> std::process::ExitCode {
             &args.output.out_dir,
         )?;
         for file in &report.files {
-            println!(
+            novawireless_pipeline::say!(
                 "wrote {}/{} ({} bytes)",
                 args.output.out_dir.display(),
                 file.path,
@@ -35,14 +35,15 @@ fn main() -> std::process::ExitCode {
             );
         }
         let c = report.counts;
-        println!(
+        novawireless_pipeline::say!(
             "customers {} lines {} devices {} eip_agreements {} generation_usage_mismatches {}",
-            c.customers, c.lines, c.devices, c.eip_agreements, c.generation_usage_mismatches
+            c.customers,
+            c.lines,
+            c.devices,
+            c.eip_agreements,
+            c.generation_usage_mismatches
         );
-        eprintln!(
-            "generate_customers: done in {:.2} s",
-            started.elapsed().as_secs_f64()
-        );
+        novawireless_pipeline::cli::report_time(args.output.quiet, "generate_customers", started);
         Ok(())
     })
 }

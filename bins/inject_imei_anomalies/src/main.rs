@@ -42,14 +42,15 @@ fn main() -> std::process::ExitCode {
             args.ledger.mirror(),
             args.output.format,
         )?;
-        println!("rows {} examples {}", s.rows, s.example_rows);
-        println!(
+        novawireless_pipeline::say!("rows {} examples {}", s.rows, s.example_rows);
+        novawireless_pipeline::say!(
             "imei_mismatch_swap {} missing_usage_imei_capture_failure {} missing_usage_imei_ghost_line {}",
             s.imei_mismatch_swap, s.missing_usage_imei_capture_failure, s.missing_usage_imei_ghost_line
         );
-        eprintln!(
-            "inject_imei_anomalies: done in {:.2} s",
-            started.elapsed().as_secs_f64()
+        novawireless_pipeline::cli::report_time(
+            args.output.quiet,
+            "inject_imei_anomalies",
+            started,
         );
         Ok(())
     })

@@ -18,9 +18,9 @@ struct Args {
 fn main() -> std::process::ExitCode {
     main_with(|args: Args| -> Result<(), ReportError> {
         let summary = write_profile(&args.out_dir)?;
-        println!("{summary}");
+        novawireless_pipeline::say!("{summary}");
         for file in &summary.files {
-            println!(
+            novawireless_pipeline::say!(
                 "wrote {} ({} bytes)",
                 args.out_dir.join(&file.path).display(),
                 file.bytes

@@ -136,3 +136,37 @@ fn an_unknown_flag_exits_2_with_one_line() {
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("--n_customers"), "{err}");
 }
+
+/// `profile | head` and `profile > /dev/full`: a closed pipe ends quietly
+/// (exit 0) with the profile written; a full stdout is one error line.
+#[test]
+fn a_closed_or_full_stdout_never_panics() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("run");
+    customers_in(&out);
+    let dir = out.display().to_string();
+    let mut child = Command::new(EXE)
+        .args(["--out_dir", &dir])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let done = child.wait_with_output().unwrap();
+    assert!(done.status.success(), "{}", stderr(&done));
+    assert!(!stderr(&done).contains("panicked"));
+    assert!(out.join("report.html").is_file());
+
+    let full = fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let done = Command::new(EXE)
+        .args(["--out_dir", &dir])
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(done.status.code(), Some(1), "{}", stderr(&done));
+    assert_eq!(stderr(&done).lines().count(), 1, "{}", stderr(&done));
+    assert!(stderr(&done).contains("cannot write to stdout"));
+}

@@ -75,29 +75,43 @@ fn main() -> std::process::ExitCode {
         };
         let r = run_all(&options, out_dir, mirror)?;
         for f in &r.files {
-            println!("wrote {}/{} ({} bytes)", out_dir.display(), f.path, f.bytes);
+            novawireless_pipeline::say!(
+                "wrote {}/{} ({} bytes)",
+                out_dir.display(),
+                f.path,
+                f.bytes
+            );
         }
         if args.report {
             let profile = novawireless_report::write_profile(out_dir)
                 .map_err(|e| PipelineError::Input(e.to_string()))?;
             for f in &profile.files {
-                println!("wrote {}/{} ({} bytes)", out_dir.display(), f.path, f.bytes);
+                novawireless_pipeline::say!(
+                    "wrote {}/{} ({} bytes)",
+                    out_dir.display(),
+                    f.path,
+                    f.bytes
+                );
             }
         }
         if let Some(m) = mirror {
-            println!("mirrored the ledger files to {}", m.display());
+            novawireless_pipeline::say!("mirrored the ledger files to {}", m.display());
         }
         let (c, a) = (r.step1, r.anomalies);
-        println!(
+        novawireless_pipeline::say!(
             "customers {} lines {} devices {} eip_agreements {} ledger rows {}",
-            c.customers, c.lines, c.devices, c.eip_agreements, r.ledger.rows
+            c.customers,
+            c.lines,
+            c.devices,
+            c.eip_agreements,
+            r.ledger.rows
         );
-        println!("anomaly_manifest rows {}", a.manifest_rows);
-        println!(
+        novawireless_pipeline::say!("anomaly_manifest rows {}", a.manifest_rows);
+        novawireless_pipeline::say!(
             "anomalies: generation_usage_mismatch {} imei_mismatch_swap {} missing_usage_imei_capture_failure {} missing_usage_imei_ghost_line {}",
             c.generation_usage_mismatches, a.imei_mismatch_swap, a.missing_usage_imei_capture_failure, a.missing_usage_imei_ghost_line
         );
-        eprintln!("run_all: done in {:.2} s", started.elapsed().as_secs_f64());
+        novawireless_pipeline::cli::report_time(args.output.quiet, "run_all", started);
         Ok(())
     })
 }

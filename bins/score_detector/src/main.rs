@@ -53,7 +53,7 @@ fn main() -> std::process::ExitCode {
         if let Some(json) = &args.json {
             write_json(json, &score)?;
         }
-        print!("{score}");
+        novawireless_pipeline::cli::print_out(&score.to_string());
         Ok(())
     })
 }

@@ -418,3 +418,40 @@ fn bad_flags_exit_with_two() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("--predictions"));
 }
+
+/// A closed stdout pipe ends the program quietly (exit 0); a full stdout
+/// is one error line (exit 1); neither panics.
+#[test]
+fn a_closed_or_full_stdout_never_panics() {
+    let args = [
+        OsString::from("--ledger"),
+        fixture("master_account_ledger.csv").into(),
+        "--manifest".into(),
+        fixture("anomaly_manifest.csv").into(),
+        "--predictions".into(),
+        fixture("predictions_flags.csv").into(),
+    ];
+    let mut child = Command::new(EXE)
+        .args(&args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && !stderr.contains("panicked"),
+        "{stderr}"
+    );
+
+    let full = fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let out = Command::new(EXE).args(&args).stdout(full).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("cannot write to stdout"), "{stderr}");
+}

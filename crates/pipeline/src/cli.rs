@@ -6,6 +6,41 @@ use novawireless_accounts::MAX_CUSTOMERS;
 use novawireless_model::SnapshotDate;
 use std::path::PathBuf;
 
+/// Writes `text` to stdout. A closed pipe (`run_all … | head -1`) ends the
+/// program quietly with exit 0, as `head` expects of a writer; the outputs
+/// are committed before anything is printed. Any other failure (stdout on a
+/// full disk, `> /dev/full`) is one line on stderr and exit 1. Never panics.
+pub fn print_out(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        let _ = writeln!(std::io::stderr(), "error: cannot write to stdout: {e}");
+        std::process::exit(1);
+    }
+}
+
+/// `println!` through [`print_out`]: a line on stdout that a closed or full
+/// stdout cannot turn into a panic.
+#[macro_export]
+macro_rules! say {
+    ($($arg:tt)*) => {
+        $crate::cli::print_out(&format!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+/// The run time on stderr, unless `--quiet` (then only errors reach it).
+pub fn report_time(quiet: bool, program: &str, started: std::time::Instant) {
+    if !quiet {
+        eprintln!(
+            "{program}: done in {:.2} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
+}
+
 /// Parses `--n_customers`: a whole number from 1 to [`MAX_CUSTOMERS`].
 pub fn parse_n_customers(s: &str) -> Result<u64, String> {
     let text = s.trim();
