@@ -267,16 +267,34 @@ fn a_header_only_ledger_gives_header_only_outputs() {
 }
 
 #[test]
-fn a_labelled_ledger_is_read_back_and_its_labels_reset() {
-    // Step 3 on its own output (with imei_anomaly_type): with both
-    // probabilities 0 every label is cleared, the swapped IMEIs stay.
+fn a_labelled_ledger_is_refused() {
+    // Step 3 on its own output: a ledger whose imei_anomaly_type holds a
+    // label already carries defects; injecting again would undo some and
+    // the manifest would no longer reconcile. Refused, nothing written.
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     copy_ledger("master_account_ledger__anomalies__swap.csv", d);
-    step3(d, &["--p_mismatch", "0", "--p_missing", "0"]);
-    let want: String = expected("master_account_ledger__anomalies__swap.csv")
-        .lines()
-        .map(|l| l.strip_suffix("imei_mismatch_swap").unwrap_or(l).to_owned() + "\n")
-        .collect();
-    assert_eq!(read(&d.join(ANOMALIES)), want);
+    let before = fs::read(d.join(LEDGER)).unwrap();
+    let output = std::process::Command::new(STEP3)
+        .args([
+            "--quiet",
+            "--no_params_mirror",
+            "--p_mismatch",
+            "0",
+            "--p_missing",
+            "0",
+        ])
+        .arg("--out_dir")
+        .arg(d)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("imei_anomaly_type is \"imei_mismatch_swap\"")
+            && stderr.contains(".csv:4:"),
+        "{stderr}"
+    );
+    assert_eq!(fs::read(d.join(LEDGER)).unwrap(), before);
+    assert!(!d.join(ANOMALIES).exists() && !d.join(MANIFEST).exists());
 }

@@ -92,6 +92,16 @@ impl Table {
             .zip(&positions)
             .find(|(_, p)| p.is_none())
         {
+            if *missing.0 == "contract_proxy"
+                && header.iter().any(|h| h == "billing_agreement_type")
+            {
+                return Err(InputError(format!(
+                    "{name}:1: this ledger already has billing_agreement_type in place of \
+                     contract_proxy (step 4 has run on it); steps 3 and 4 read the ledger \
+                     before step 4: the step-2 ledger, or step 4's backup \
+                     master_account_ledger__pre_contract_fix"
+                )));
+            }
             return Err(InputError(format!(
                 "{name}:1: missing column {:?}",
                 missing.0

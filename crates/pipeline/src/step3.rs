@@ -415,6 +415,27 @@ pub fn inject_imei_anomalies(
     )
 }
 
+/// Refuses a ledger that already carries injected defects: injecting again
+/// with the same seed would swap pairs back and drop their labels, so the
+/// manifest would no longer reconcile with the ledger.
+fn refuse_injected(rows: &[LedgerRow], lines: &[u64], path: &Path) -> Result<(), PipelineError> {
+    match rows
+        .iter()
+        .zip(lines)
+        .find(|(r, _)| r.imei_anomaly_type.is_some())
+    {
+        None => Ok(()),
+        Some((row, line)) => Err(PipelineError::Input(format!(
+            "{}:{line}: imei_anomaly_type is {:?}: this ledger already carries injected \
+             defects, and injecting again would undo some of them; run step 3 on the \
+             step-2 ledger (build_master_account_ledger), and leave out --overwrite_base \
+             to keep master_account_ledger.csv free of defects",
+            path.display(),
+            row.imei_anomaly_type.map_or("", |l| l.as_str()),
+        ))),
+    }
+}
+
 /// Step 3 with groups of at least `group_rows` rows (whole swap blocks).
 fn inject_in_groups(
     in_dir: &Path,
@@ -435,6 +456,7 @@ fn inject_in_groups(
     let mut ledger = LedgerReader::open(&path, group_rows, true)?;
     let mut pools = MissingPools::default();
     while ledger.next_group(&mut rows, &mut lines)? {
+        refuse_injected(&rows, &lines, &path)?;
         pools += chunk_pools(&mut rows, params)?;
     }
     let mut ledger = LedgerReader::open(&path, group_rows, true)?;
