@@ -12,6 +12,74 @@ use std::path::Path;
 use std::str::FromStr;
 use std::sync::{Arc, OnceLock};
 
+/// Largest config file read: a distribution set is a few KiB.
+pub const MAX_CONFIG_BYTES: u64 = 4 << 20;
+
+/// Refuses a JSON text in which an object repeats a key (serde would keep
+/// the last one silently), naming the key, its path and the line.
+fn reject_duplicate_keys(text: &str) -> Result<(), serde_json::Error> {
+    use serde::de::{DeserializeSeed, Error, MapAccess, SeqAccess, Visitor};
+    struct Check(String);
+    impl<'de> DeserializeSeed<'de> for Check {
+        type Value = ();
+        fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+    impl<'de> Visitor<'de> for Check {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("any JSON value")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            let mut seen = std::collections::BTreeSet::new();
+            while let Some(key) = map.next_key::<String>()? {
+                let path = if self.0.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{}.{key}", self.0)
+                };
+                if !seen.insert(key.clone()) {
+                    return Err(A::Error::custom(format!("duplicate key {path:?}")));
+                }
+                map.next_value_seed(Check(path))?;
+            }
+            Ok(())
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+            let mut i = 0;
+            while seq
+                .next_element_seed(Check(format!("{}[{i}]", self.0)))?
+                .is_some()
+            {
+                i += 1;
+            }
+            Ok(())
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_str<E>(self, _: &str) -> Result<(), E> {
+            Ok(())
+        }
+        fn visit_unit<E>(self) -> Result<(), E> {
+            Ok(())
+        }
+    }
+    let mut de = serde_json::Deserializer::from_str(text);
+    Check(String::new()).deserialize(&mut de)?;
+    de.end()
+}
+
 /// The embedded default baseline, in the same JSON form `--config` accepts.
 pub const EMBEDDED_BASELINE: &str = include_str!("baseline.json");
 
@@ -252,12 +320,34 @@ impl Baseline {
     }
 
     /// Loads `--config FILE`: a bare payload or the original's wrapper.
+    /// A file larger than [`MAX_CONFIG_BYTES`] is refused without reading
+    /// the rest (`--config /dev/zero` ends at once).
     pub fn from_file(path: &Path) -> Result<Self, ConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
-            path: path.display().to_string(),
+        use std::io::Read;
+        let name = path.display().to_string();
+        let read_error = |source| ConfigError::Read {
+            path: name.clone(),
             source,
+        };
+        let file = std::fs::File::open(path).map_err(read_error)?;
+        let mut bytes = Vec::new();
+        file.take(MAX_CONFIG_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(read_error)?;
+        if bytes.len() as u64 > MAX_CONFIG_BYTES {
+            return Err(ConfigError::Json {
+                origin: name,
+                message: format!(
+                    "larger than {} MiB: not a distribution set",
+                    MAX_CONFIG_BYTES >> 20
+                ),
+            });
+        }
+        let text = String::from_utf8(bytes).map_err(|e| ConfigError::Json {
+            origin: name.clone(),
+            message: format!("not UTF-8 text (byte {})", e.utf8_error().valid_up_to()),
         })?;
-        Self::from_json_str(&text, &path.display().to_string())
+        Self::from_json_str(&text, &name)
     }
 
     /// Parses a distribution set from JSON text; `origin` names it in errors.
@@ -267,8 +357,12 @@ impl Baseline {
             origin: origin.to_string(),
             message: e.to_string(),
         };
+        // A UTF-8 byte-order mark, as some editors write, is not JSON.
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        reject_duplicate_keys(text).map_err(json_err)?;
         let value: serde_json::Value = serde_json::from_str(text).map_err(json_err)?;
-        let payload = if value.get("registry").is_some() && value.get("sources").is_some() {
+        let wrapped = value.get("registry").is_some() && value.get("sources").is_some();
+        let payload = if wrapped {
             let wrapper: RawWrapper = serde_json::from_value(value).map_err(json_err)?;
             let key = wrapper.registry.customer_params;
             let mut sources = wrapper.sources;
@@ -292,7 +386,27 @@ impl Baseline {
                 message: "expected a JSON object with the fields of the baseline".into(),
             });
         }
-        let raw: RawBaseline = serde_json::from_value(payload).map_err(json_err)?;
+        // Deserialised with the path of every field, so a type error names
+        // it (`PaperlessBilling.Yes: invalid type …`); a bare payload from the
+        // text itself, so the error also has its line and column.
+        let path_err = |e: serde_path_to_error::Error<serde_json::Error>| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            ConfigError::Json {
+                origin: origin.to_string(),
+                message: if path == "." {
+                    inner.to_string()
+                } else {
+                    format!("{path}: {inner}")
+                },
+            }
+        };
+        let raw: RawBaseline = if wrapped {
+            serde_path_to_error::deserialize(payload).map_err(path_err)?
+        } else {
+            serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(text))
+                .map_err(path_err)?
+        };
         let defaults = if origin == "embedded baseline" {
             None
         } else {
