@@ -8,11 +8,13 @@
 
 pub mod cells;
 pub mod format;
+mod lock;
 mod output;
 pub mod parquet;
 pub mod read;
 pub mod tables;
 
+pub use lock::{FolderLock, LOCK_FILE};
 pub use output::{mirror, FileRecord, OutputError, OutputSet, TableWriter, TEMP_SUFFIX};
 pub use read::InputError;
 pub use tables::LedgerSchema;

@@ -11,6 +11,64 @@ use std::path::{Path, PathBuf};
 /// the next run into the same folder.
 pub const TEMP_SUFFIX: &str = ".novawireless-partial";
 
+/// Every file name the tools write, and the folder probe's: only their
+/// temporaries are ever removed as strays.
+const OWN_NAMES: &[&str] = &[
+    "customers",
+    "customers_v1",
+    "lines",
+    "devices",
+    "eip_agreements",
+    "line_device_usage",
+    "master_account_ledger",
+    "master_account_ledger__anomalies",
+    "master_account_ledger__clean",
+    "master_account_ledger__pre_contract_fix",
+    "imei_anomaly_examples",
+    "anomaly_manifest",
+    "customers_v1_profile",
+];
+
+/// The temporary name of `name` in `dir`, unique to this process:
+/// `.NAME.PID.novawireless-partial`.
+fn temp_path(dir: &Path, name: &str) -> PathBuf {
+    dir.join(format!(".{name}.{}{TEMP_SUFFIX}", std::process::id()))
+}
+
+/// Whether `file` is a temporary this tool wrote for a run that is over:
+/// `.NAME[.PID].novawireless-partial` with NAME one of the tools' outputs
+/// and PID, when given, not a live process. A run holds its folder's lock
+/// while it writes there, so such a file is a leftover of a killed run.
+fn is_stale_temporary(file: &str) -> bool {
+    let Some(inner) = file
+        .strip_prefix('.')
+        .and_then(|f| f.strip_suffix(TEMP_SUFFIX))
+    else {
+        return false;
+    };
+    let (name, pid) = match inner.rsplit_once('.') {
+        Some((name, pid)) if !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit()) => {
+            (name, pid.parse::<u32>().ok())
+        }
+        _ => (inner, None),
+    };
+    let own = name == "write-check"
+        || matches!(name, "report.html")
+        || name.strip_suffix("_receipt.json").is_some_and(|stem| {
+            matches!(
+                stem,
+                "customer_generation" | "master_account_ledger" | "imei_anomaly_injection"
+            )
+        })
+        || name
+            .strip_suffix(".csv")
+            .or_else(|| name.strip_suffix(".parquet"))
+            .is_some_and(|stem| OWN_NAMES.contains(&stem));
+    let live =
+        pid.is_some_and(|p| p == std::process::id() || Path::new(&format!("/proc/{p}")).exists());
+    own && !live
+}
+
 /// Rows are formatted into a buffer and written in blocks of this size.
 const BLOCK: usize = 1 << 20;
 
@@ -25,7 +83,7 @@ pub struct OutputError {
 }
 
 impl OutputError {
-    fn new(path: &Path, error: impl std::fmt::Display) -> Self {
+    pub(crate) fn new(path: &Path, error: impl std::fmt::Display) -> Self {
         OutputError {
             path: path.display().to_string(),
             message: error.to_string(),
@@ -113,8 +171,7 @@ impl OutputSet {
             .map_err(|e| OutputError::new(dir, format!("cannot create the output folder: {e}")))?;
         let entries = fs::read_dir(dir).map_err(|e| OutputError::new(dir, e))?;
         for entry in entries.flatten() {
-            let name = entry.file_name();
-            if name.to_string_lossy().ends_with(TEMP_SUFFIX) {
+            if is_stale_temporary(&entry.file_name().to_string_lossy()) {
                 let _ = fs::remove_file(entry.path());
             }
         }
@@ -150,7 +207,7 @@ impl OutputSet {
         let mut files = Vec::with_capacity(names.len());
         for name in names {
             let target = self.dir.join(name);
-            let temp = self.dir.join(format!(".{name}{TEMP_SUFFIX}"));
+            let temp = temp_path(&self.dir, name);
             let (file, direct) =
                 open_staged(&temp, self.direct).map_err(|e| OutputError::write(&target, e))?;
             self.pending.push(Pending {
@@ -198,7 +255,7 @@ impl OutputSet {
     /// Writes a file with the given content.
     pub fn bytes(&mut self, name: &str, content: &[u8]) -> Result<(), OutputError> {
         let target = self.dir.join(name);
-        let temp = self.dir.join(format!(".{name}{TEMP_SUFFIX}"));
+        let temp = temp_path(&self.dir, name);
         self.pending.push(Pending {
             temp: temp.clone(),
             target: target.clone(),
@@ -221,7 +278,7 @@ impl OutputSet {
         let mut input = File::open(source)
             .map_err(|e| OutputError::new(source, format!("cannot read: {e}")))?;
         let target = self.dir.join(name);
-        let temp = self.dir.join(format!(".{name}{TEMP_SUFFIX}"));
+        let temp = temp_path(&self.dir, name);
         self.pending.push(Pending {
             temp: temp.clone(),
             target: target.clone(),
@@ -285,7 +342,7 @@ impl Drop for OutputSet {
 /// Creates and removes a file in `dir`: whether the folder accepts new files
 /// (permissions, a read-only mount, an immutable folder, even for root).
 fn probe(dir: &Path) -> Result<(), OutputError> {
-    let probe = dir.join(format!(".write-check{TEMP_SUFFIX}"));
+    let probe = temp_path(dir, "write-check");
     File::create(&probe)
         .map_err(|e| OutputError::new(dir, format!("cannot write in the folder: {e}")))?;
     let _ = fs::remove_file(&probe);
@@ -589,7 +646,7 @@ impl OutputSet {
     /// once complete.
     pub fn writer(&mut self, name: &str) -> Result<StagedWriter, OutputError> {
         let target = self.dir.join(name);
-        let temp = self.dir.join(format!(".{name}{TEMP_SUFFIX}"));
+        let temp = temp_path(&self.dir, name);
         let (file, direct) =
             open_staged(&temp, self.direct).map_err(|e| OutputError::write(&target, e))?;
         self.pending.push(Pending {
@@ -688,7 +745,7 @@ pub fn mirror(from: &Path, names: &[&str], to: &Path) -> Result<(), OutputError>
         .map_err(|e| OutputError::new(to, format!("cannot create the folder: {e}")))?;
     let staged: Vec<(PathBuf, PathBuf)> = names
         .iter()
-        .map(|name| (to.join(format!(".{name}{TEMP_SUFFIX}")), to.join(name)))
+        .map(|name| (temp_path(to, name), to.join(name)))
         .collect();
     let remove_all = |staged: &[(PathBuf, PathBuf)]| {
         for (temp, _) in staged {
@@ -812,12 +869,33 @@ mod tests {
     }
 
     #[test]
+    fn only_stale_temporaries_of_own_files_count_as_strays() {
+        assert!(is_stale_temporary(".customers.csv.novawireless-partial"));
+        assert!(is_stale_temporary(
+            ".lines.parquet.4294967295.novawireless-partial"
+        ));
+        assert!(is_stale_temporary(
+            ".customer_generation_receipt.json.novawireless-partial"
+        ));
+        assert!(is_stale_temporary(".write-check.novawireless-partial"));
+        // Another tool's file, a live process's temporary, our own.
+        assert!(!is_stale_temporary(".notes.txt.novawireless-partial"));
+        assert!(!is_stale_temporary(".customers.csv.1.novawireless-partial"));
+        let own = format!(".lines.csv.{}{TEMP_SUFFIX}", std::process::id());
+        assert!(!is_stale_temporary(&own));
+        assert!(!is_stale_temporary("customers.csv"));
+    }
+
+    #[test]
     fn stray_temporaries_are_removed() {
         let dir = tempfile::tempdir().unwrap();
-        let stray = dir.path().join(format!(".a.csv{TEMP_SUFFIX}"));
+        let stray = dir.path().join(format!(".customers.csv{TEMP_SUFFIX}"));
+        let foreign = dir.path().join(format!(".a.csv{TEMP_SUFFIX}"));
         fs::write(&stray, "partial").unwrap();
+        fs::write(&foreign, "someone else's").unwrap();
         let _set = OutputSet::create(dir.path()).unwrap();
         assert!(!stray.exists());
+        assert!(foreign.exists(), "a file the tool never writes was removed");
     }
 
     #[test]

@@ -176,7 +176,7 @@ pub struct OutputArgs {
 /// `ulimit -f`, leaving no message; caught, the write fails with EFBIG
 /// ("File too large") and the run ends with a one-line error like any other
 /// write failure.
-pub fn main_with<A: clap::Parser, E: std::fmt::Display>(
+pub fn main_with<A: clap::Parser, E: std::fmt::Display + 'static>(
     body: impl FnOnce(A) -> Result<(), E>,
 ) -> std::process::ExitCode {
     catch_file_size_signal();
@@ -201,7 +201,12 @@ pub fn main_with<A: clap::Parser, E: std::fmt::Display>(
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
-            std::process::ExitCode::FAILURE
+            // A pipeline error knows its code (2: an unusable folder).
+            let any: &dyn std::any::Any = &e;
+            let code = any
+                .downcast_ref::<crate::PipelineError>()
+                .map_or(1, crate::PipelineError::exit_code);
+            std::process::ExitCode::from(code)
         }
     }
 }

@@ -26,7 +26,7 @@ pub use step3::{
 };
 pub use step4::{fix_ledger_contract_proxy, BACKUP_FILE};
 
-use novawireless_io::OutputError;
+use novawireless_io::{FolderLock, OutputError};
 use novawireless_sampler::{Baseline, ConfigError};
 use std::path::Path;
 
@@ -77,6 +77,52 @@ pub enum PipelineError {
     /// A bad input table.
     #[error("{0}")]
     Input(String),
+    /// An output or mirror folder that cannot be used: not creatable, or
+    /// locked by another run (exit code 2, as for a bad folder flag).
+    #[error(transparent)]
+    Folder(OutputError),
+}
+
+impl PipelineError {
+    /// The exit code of a binary failing with this error: 2 for an unusable
+    /// folder, 1 for everything else.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            PipelineError::Folder(_) => 2,
+            _ => 1,
+        }
+    }
+}
+
+/// Runs `run` holding exclusive locks on `out_dir` and `mirror_dir` (see
+/// [`novawireless_io::FolderLock`]) for its whole life; folders it had to
+/// create are removed again, while empty, when it fails.
+pub(crate) fn locked<T>(
+    out_dir: &Path,
+    mirror_dir: Option<&Path>,
+    run: impl FnOnce() -> Result<T, PipelineError>,
+) -> Result<T, PipelineError> {
+    let created_out = step2::CreatedDirs::before(out_dir);
+    let created_mirror = mirror_dir.map(step2::CreatedDirs::before);
+    let result = (|| {
+        let _out = FolderLock::acquire(out_dir, "--out_dir").map_err(PipelineError::Folder)?;
+        let same = mirror_dir
+            .is_some_and(|m| std::fs::canonicalize(m).ok() == std::fs::canonicalize(out_dir).ok());
+        let _mirror = match mirror_dir {
+            Some(m) if !same => {
+                Some(FolderLock::acquire(m, "--params_dir").map_err(PipelineError::Folder)?)
+            }
+            _ => None,
+        };
+        run()
+    })();
+    if result.is_err() {
+        created_out.remove_if_empty();
+        if let Some(created) = created_mirror {
+            created.remove_if_empty();
+        }
+    }
+    result
 }
 
 /// The baseline of `--config FILE`, or the embedded one.

@@ -190,6 +190,17 @@ pub fn run_all(
     out_dir: &Path,
     mirror_dir: Option<&Path>,
 ) -> Result<RunAllReport, PipelineError> {
+    crate::locked(out_dir, mirror_dir, || {
+        run_all_unlocked(options, out_dir, mirror_dir)
+    })
+}
+
+/// [`run_all`] once its folders are locked.
+fn run_all_unlocked(
+    options: &RunAllOptions,
+    out_dir: &Path,
+    mirror_dir: Option<&Path>,
+) -> Result<RunAllReport, PipelineError> {
     if let Some(mirror_dir) = mirror_dir {
         // Refuse an unusable mirror before anything changes.
         OutputSet::check_folder(mirror_dir)?;

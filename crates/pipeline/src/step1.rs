@@ -148,6 +148,16 @@ pub fn generate_customers(
     options: &GenerateOptions,
     out_dir: &Path,
 ) -> Result<Step1Report, PipelineError> {
+    crate::locked(out_dir, None, || {
+        generate_customers_unlocked(options, out_dir)
+    })
+}
+
+/// [`generate_customers`] once its folders are locked.
+fn generate_customers_unlocked(
+    options: &GenerateOptions,
+    out_dir: &Path,
+) -> Result<Step1Report, PipelineError> {
     let baseline = load_baseline(options.config.as_deref())?;
     let generator = AccountGenerator::new(
         &baseline,

@@ -479,6 +479,18 @@ pub fn build_master_account_ledger(
     mirror_dir: Option<&Path>,
     format: Format,
 ) -> Result<FlagCounts, PipelineError> {
+    crate::locked(out_dir, mirror_dir, || {
+        build_master_account_ledger_unlocked(in_dir, out_dir, mirror_dir, format)
+    })
+}
+
+/// [`build_master_account_ledger`] once its folders are locked.
+fn build_master_account_ledger_unlocked(
+    in_dir: &Path,
+    out_dir: &Path,
+    mirror_dir: Option<&Path>,
+    format: Format,
+) -> Result<FlagCounts, PipelineError> {
     if let Some(mirror_dir) = mirror_dir {
         // Refuse an unusable mirror before anything changes.
         OutputSet::check_folder(mirror_dir)?;

@@ -404,6 +404,20 @@ pub fn inject_imei_anomalies(
     mirror_dir: Option<&Path>,
     format: Format,
 ) -> Result<AnomalySummary, PipelineError> {
+    crate::locked(out_dir, mirror_dir, || {
+        inject_imei_anomalies_unlocked(in_dir, out_dir, params, overwrite_base, mirror_dir, format)
+    })
+}
+
+/// [`inject_imei_anomalies`] once its folders are locked.
+fn inject_imei_anomalies_unlocked(
+    in_dir: &Path,
+    out_dir: &Path,
+    params: &AnomalyParams,
+    overwrite_base: bool,
+    mirror_dir: Option<&Path>,
+    format: Format,
+) -> Result<AnomalySummary, PipelineError> {
     inject_in_groups(
         in_dir,
         out_dir,

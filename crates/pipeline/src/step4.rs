@@ -21,6 +21,18 @@ pub fn fix_ledger_contract_proxy(
     mirror_dir: Option<&Path>,
     format: Format,
 ) -> Result<BillingCounts, PipelineError> {
+    crate::locked(out_dir, mirror_dir, || {
+        fix_ledger_contract_proxy_unlocked(in_dir, out_dir, mirror_dir, format)
+    })
+}
+
+/// [`fix_ledger_contract_proxy`] once its folders are locked.
+fn fix_ledger_contract_proxy_unlocked(
+    in_dir: &Path,
+    out_dir: &Path,
+    mirror_dir: Option<&Path>,
+    format: Format,
+) -> Result<BillingCounts, PipelineError> {
     if let Some(mirror_dir) = mirror_dir {
         // Refuse an unusable mirror before anything changes.
         OutputSet::check_folder(mirror_dir)?;

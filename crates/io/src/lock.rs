@@ -1,0 +1,124 @@
+//! An exclusive lock on an output folder for the whole life of a run, so
+//! that two runs never write into one folder at the same time.
+//!
+//! The lock is an advisory lock (`flock`) on `DIR/.novawireless.lock`,
+//! holding the process id of its holder. A second run refuses at once,
+//! naming the folder and the holder. The lock file is removed when the
+//! holder is done; a run that locks a file another process has just removed
+//! notices (the path no longer names the file it locked) and tries again.
+
+use crate::OutputError;
+use std::fs::{self, File, OpenOptions, TryLockError};
+use std::io::{Read, Seek, Write};
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+
+/// Name of the lock file inside a locked folder.
+pub const LOCK_FILE: &str = ".novawireless.lock";
+
+/// A held folder lock; released (and its file removed) when dropped.
+#[derive(Debug)]
+pub struct FolderLock {
+    file: File,
+    path: PathBuf,
+}
+
+impl FolderLock {
+    /// Creates `dir` if needed and locks it, or refuses when another run
+    /// holds it (`what` names the flag, e.g. `--out_dir`).
+    pub fn acquire(dir: &Path, what: &str) -> Result<FolderLock, OutputError> {
+        crate::OutputSet::check_folder(dir)?;
+        fs::create_dir_all(dir)
+            .map_err(|e| OutputError::new(dir, format!("cannot create the folder: {e}")))?;
+        let path = dir.join(LOCK_FILE);
+        for _ in 0..100 {
+            let mut file = OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&path)
+                .map_err(|e| OutputError::new(dir, format!("cannot create the lock file: {e}")))?;
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(TryLockError::WouldBlock) => {
+                    let mut holder = String::new();
+                    let _ = file.read_to_string(&mut holder);
+                    let holder = holder.trim();
+                    let holder = if holder.is_empty() {
+                        "another process".to_string()
+                    } else {
+                        format!("process {holder}")
+                    };
+                    return Err(OutputError::new(
+                        dir,
+                        format!(
+                            "{what} is in use by another run ({holder}, lock file {LOCK_FILE}); \
+                             wait for it to finish or choose another folder"
+                        ),
+                    ));
+                }
+                Err(TryLockError::Error(e)) => {
+                    return Err(OutputError::new(
+                        dir,
+                        format!("cannot lock the folder: {e}"),
+                    ))
+                }
+            }
+            // The holder before us may have removed the file between our
+            // open and our lock: then we hold a lock nobody else can see.
+            let same = match (file.metadata(), fs::metadata(&path)) {
+                (Ok(a), Ok(b)) => a.ino() == b.ino() && a.dev() == b.dev(),
+                _ => false,
+            };
+            if !same {
+                continue;
+            }
+            let _ = file.set_len(0);
+            let _ = file.rewind();
+            let _ = writeln!(file, "{}", std::process::id());
+            let _ = file.flush();
+            return Ok(FolderLock { file, path });
+        }
+        Err(OutputError::new(
+            dir,
+            "cannot lock the folder: the lock file keeps changing",
+        ))
+    }
+}
+
+impl Drop for FolderLock {
+    fn drop(&mut self) {
+        // Removed while still locked, so no later run can lock this file.
+        let _ = fs::remove_file(&self.path);
+        let _ = self.file.unlock();
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_held_lock_refuses_a_second_one_naming_the_holder() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = FolderLock::acquire(dir.path(), "--out_dir").unwrap();
+        let e = FolderLock::acquire(dir.path(), "--out_dir")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("--out_dir is in use by another run"), "{e}");
+        assert!(
+            e.contains(&format!("process {}", std::process::id())),
+            "{e}"
+        );
+        drop(first);
+        assert!(
+            !dir.path().join(LOCK_FILE).exists(),
+            "the lock file stays behind"
+        );
+        let again = FolderLock::acquire(dir.path(), "--out_dir").unwrap();
+        drop(again);
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+}
