@@ -1242,3 +1242,29 @@ proptest! {
         prop_assert_eq!(drain(ledger_reader(&path("ledger")).unwrap()).unwrap(), numbered(&ledger));
     }
 }
+
+/// Parquet as pandas and pyarrow write it by default (Snappy), and with
+/// every other codec pyarrow offers (gzip, brotli, LZ4, Zstd, none), reads
+/// back as the CSV.
+#[test]
+fn every_codec_pyarrow_writes_is_read() {
+    use parquet::basic::{BrotliLevel, Compression, GzipLevel, ZstdLevel};
+    let dir = tempfile::tempdir().unwrap();
+    let expected = fixture_rows("customers.csv", CUSTOMER_COLUMNS, customer_row);
+    let batch = customer_batch(&values(&expected)).unwrap();
+    for codec in [
+        Compression::UNCOMPRESSED,
+        Compression::SNAPPY,
+        Compression::GZIP(GzipLevel::default()),
+        Compression::BROTLI(BrotliLevel::default()),
+        Compression::LZ4,
+        Compression::LZ4_RAW,
+        Compression::ZSTD(ZstdLevel::default()),
+    ] {
+        let path = dir.path().join("customers.parquet");
+        let properties = WriterProperties::builder().set_compression(codec).build();
+        write_foreign(&path, &batch, Some(properties));
+        let got = read_all(&path, CUSTOMER_COLUMNS, customer_row);
+        assert!(values(&got) == values(&expected), "{codec:?} reads differently");
+    }
+}
