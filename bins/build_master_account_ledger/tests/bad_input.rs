@@ -399,3 +399,36 @@ fn a_repeated_column() {
         vec![at(&d.join("customers.csv"), 1), "tenure_months".into()]
     });
 }
+
+/// Money past what whole cents can write (`1e20` once came out as
+/// `184467440737095516.15`), a negative amount and a score above one are
+/// refused with file, line and column.
+#[test]
+fn numbers_outside_their_column_range() {
+    for (column, value) in [
+        (3, "1e20"),
+        (3, "-5"),
+        (13, "1000000.01"),
+        (19, "1.5"),
+        (20, "100.5"),
+        (21, "-0.1"),
+    ] {
+        refused(|d| {
+            let name = std::fs::read_to_string(d.join("customers.csv"))
+                .unwrap()
+                .lines()
+                .next()
+                .unwrap()
+                .split(',')
+                .nth(column)
+                .unwrap()
+                .to_string();
+            edit_fields(&d.join("customers.csv"), |line, fields| {
+                if line == 2 {
+                    fields[column] = value.into();
+                }
+            });
+            vec![at(&d.join("customers.csv"), 2), name, "is outside".into()]
+        });
+    }
+}

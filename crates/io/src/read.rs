@@ -268,6 +268,23 @@ impl Row<'_> {
             })
     }
 
+    /// A decimal number column whose values lie in `[low, high]` (money is
+    /// written from whole cents, scores from millionths: a value past the
+    /// range could not be written back as it was read).
+    pub fn decimal_in(&self, index: usize, low: f64, high: f64) -> Result<f64, InputError> {
+        let value = self.decimal(index)?;
+        if (low..=high).contains(&value) {
+            Ok(value)
+        } else {
+            // The parsed value, so that a CSV cell and its Parquet twin
+            // (`2000000` and `2000000.0`) give the same message.
+            Err(self.error(format_args!(
+                "column {}: {value} is outside [{low}, {high}]",
+                self.table.columns[index]
+            )))
+        }
+    }
+
     /// A 0/1 flag column.
     pub fn flag(&self, index: usize) -> Result<bool, InputError> {
         match self.text(index) {
@@ -280,6 +297,10 @@ impl Row<'_> {
         }
     }
 }
+
+/// Largest amount of money a table may hold, in dollars (as a config's
+/// charges): far inside what whole cents in 64 bits can write.
+pub const MAX_MONEY: f64 = 1e6;
 
 /// Column positions of the customer columns inside a table whose column list
 /// embeds them starting at `offset` (`customer_id` and `account_id` first).
@@ -302,7 +323,7 @@ fn customer(row: &Row<'_>, ids: (usize, usize), offset: usize) -> Result<Custome
         customer_id: row.parse(ids.0)?,
         account_id: row.parse(ids.1)?,
         tenure_months: row.number(c(2))?,
-        monthly_charges: row.decimal(c(3))?,
+        monthly_charges: row.decimal_in(c(3), 0.0, MAX_MONEY)?,
         paperless_billing: row.parse(c(4))?,
         payment_method: row.parse(c(5))?,
         contract_proxy: row.parse(c(6))?,
@@ -311,15 +332,15 @@ fn customer(row: &Row<'_>, ids: (usize, usize), offset: usize) -> Result<Custome
         device_payment_plan: row.parse(c(10))?,
         device_term_months: row.number(c(11))?,
         device_months_remaining: row.number(c(12))?,
-        device_monthly_payment: row.decimal(c(13))?,
+        device_monthly_payment: row.decimal_in(c(13), 0.0, MAX_MONEY)?,
         online_security: row.parse(c(14))?,
         online_backup: row.parse(c(15))?,
         device_protection: row.parse(c(16))?,
         streaming_tv: row.parse(c(17))?,
         streaming_movies: row.parse(c(18))?,
-        churn_risk_score: row.decimal(c(19))?,
-        trust_baseline: row.decimal(c(20))?,
-        patience: row.decimal(c(21))?,
+        churn_risk_score: row.decimal_in(c(19), 0.0, 1.0)?,
+        trust_baseline: row.decimal_in(c(20), 0.0, 100.0)?,
+        patience: row.decimal_in(c(21), 0.0, 1.0)?,
         is_churned: row.flag(c(22))?,
         repeat_contacts_30d: row.number(c(23))?,
         last_call_day_index: row.number(c(24))?,

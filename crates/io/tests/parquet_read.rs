@@ -1265,6 +1265,39 @@ fn every_codec_pyarrow_writes_is_read() {
         let properties = WriterProperties::builder().set_compression(codec).build();
         write_foreign(&path, &batch, Some(properties));
         let got = read_all(&path, CUSTOMER_COLUMNS, customer_row);
-        assert!(values(&got) == values(&expected), "{codec:?} reads differently");
+        assert!(
+            values(&got) == values(&expected),
+            "{codec:?} reads differently"
+        );
+    }
+}
+
+/// Money past what whole cents can write, and scores past one, are refused
+/// alike in both formats (the Parquet file once kept `1e20` while the CSV
+/// path turned it into `184467440737095516.15`).
+#[test]
+fn numbers_outside_their_range_are_refused_in_both_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    let customers = TextTable::load(&fixture("customers.csv"));
+    let read_customers = |p: &Path| first_error(p, CUSTOMER_COLUMNS, customer_row);
+    for (column, value) in [
+        ("monthly_charges", "2000000"),
+        ("device_monthly_payment", "-1"),
+        ("churn_risk_score", "1.5"),
+    ] {
+        let mut t = customers.clone();
+        t.set(0, column, value);
+        let range = match column {
+            "churn_risk_score" => "[0, 1]",
+            _ => "[0, 1000000]",
+        };
+        twin_error(
+            dir.path(),
+            column,
+            &t,
+            &customer_schema(),
+            read_customers,
+            &format!("2: column {column}: {value} is outside {range}"),
+        );
     }
 }
