@@ -455,3 +455,62 @@ fn a_closed_or_full_stdout_never_panics() {
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.contains("cannot write to stdout"), "{stderr}");
 }
+
+/// `--json PATH`: a symlink is written through to its target (the link
+/// stays), a FIFO is written to directly (never replaced by a file), a
+/// folder is refused, and a regular file is replaced.
+#[test]
+fn json_paths_that_are_links_fifos_or_folders() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let predictions = fixture("predictions_flags.csv");
+    // A symlink to a file in another folder.
+    fs::create_dir(d.join("real")).unwrap();
+    fs::write(d.join("real/scores.json"), "old").unwrap();
+    std::os::unix::fs::symlink("real/scores.json", d.join("link.json")).unwrap();
+    let link = d.join("link.json").display().to_string();
+    stdout(&run(&predictions, &["--json", &link]));
+    assert!(fs::symlink_metadata(d.join("link.json"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    let written = fs::read_to_string(d.join("real/scores.json")).unwrap();
+    assert!(
+        written.starts_with('{') && written.contains("\"precision\""),
+        "{written}"
+    );
+
+    // A FIFO, read by another thread.
+    let fifo = d.join("pipe.json");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || fs::read_to_string(fifo).unwrap())
+    };
+    stdout(&run(&predictions, &["--json", &fifo.display().to_string()]));
+    assert_eq!(reader.join().unwrap(), written);
+    assert!(
+        !fs::symlink_metadata(&fifo).unwrap().file_type().is_file(),
+        "the FIFO was replaced"
+    );
+
+    // A folder is refused, with the path named.
+    fs::create_dir(d.join("folder.json")).unwrap();
+    let out = run(
+        &predictions,
+        &["--json", &d.join("folder.json").display().to_string()],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("folder.json: is a folder"), "{stderr}");
+
+    // /dev/full: the write error is reported.
+    let out = run(&predictions, &["--json", "/dev/full"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("/dev/full: cannot write"), "{stderr}");
+}

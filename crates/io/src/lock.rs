@@ -27,7 +27,10 @@ impl FolderLock {
     /// Creates `dir` if needed and locks it, or refuses when another run
     /// holds it (`what` names the flag, e.g. `--out_dir`).
     pub fn acquire(dir: &Path, what: &str) -> Result<FolderLock, OutputError> {
-        crate::OutputSet::check_folder(dir)?;
+        crate::OutputSet::check_folder(dir).map_err(|e| OutputError {
+            message: format!("unusable as {what}: {}", e.message),
+            ..e
+        })?;
         fs::create_dir_all(dir)
             .map_err(|e| OutputError::new(dir, format!("cannot create the folder: {e}")))?;
         let path = dir.join(LOCK_FILE);

@@ -139,6 +139,12 @@ impl OutputSet {
             Ok(_) => return Err(OutputError::new(dir, "is not a folder")),
             Err(e) => e,
         };
+        if fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(OutputError::new(
+                dir,
+                "is a symbolic link to nothing: cannot create the folder",
+            ));
+        }
         // The nearest ancestor that exists must be a folder ("" is the
         // working folder).
         for ancestor in dir.ancestors().skip(1) {

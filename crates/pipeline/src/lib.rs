@@ -94,6 +94,19 @@ impl PipelineError {
     }
 }
 
+/// Refuses an unusable `--params_dir` before any work (exit code 2).
+pub(crate) fn check_mirror(mirror_dir: Option<&Path>) -> Result<(), PipelineError> {
+    match mirror_dir {
+        Some(dir) => novawireless_io::OutputSet::check_folder(dir).map_err(|e| {
+            PipelineError::Folder(OutputError {
+                message: format!("unusable as --params_dir: {}", e.message),
+                ..e
+            })
+        }),
+        None => Ok(()),
+    }
+}
+
 /// Runs `run` holding exclusive locks on `out_dir` and `mirror_dir` (see
 /// [`novawireless_io::FolderLock`]) for its whole life; folders it had to
 /// create are removed again, while empty, when it fails.

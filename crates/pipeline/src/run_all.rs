@@ -201,10 +201,8 @@ fn run_all_unlocked(
     out_dir: &Path,
     mirror_dir: Option<&Path>,
 ) -> Result<RunAllReport, PipelineError> {
-    if let Some(mirror_dir) = mirror_dir {
-        // Refuse an unusable mirror before anything changes.
-        OutputSet::check_folder(mirror_dir)?;
-    }
+    // Refuse an unusable mirror before anything changes.
+    crate::check_mirror(mirror_dir)?;
     let generate = &options.generate;
     let anomalies = &options.anomalies;
     let shard = options.shard;

@@ -491,10 +491,8 @@ fn build_master_account_ledger_unlocked(
     mirror_dir: Option<&Path>,
     format: Format,
 ) -> Result<FlagCounts, PipelineError> {
-    if let Some(mirror_dir) = mirror_dir {
-        // Refuse an unusable mirror before anything changes.
-        OutputSet::check_folder(mirror_dir)?;
-    }
+    // Refuse an unusable mirror before anything changes.
+    crate::check_mirror(mirror_dir)?;
     let created = CreatedDirs::before(out_dir);
     let result = build(in_dir, out_dir, mirror_dir, GROUP_CUSTOMERS, format);
     if result.is_err() {

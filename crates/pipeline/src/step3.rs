@@ -460,10 +460,8 @@ fn inject_in_groups(
     group_rows: usize,
     format: Format,
 ) -> Result<AnomalySummary, PipelineError> {
-    if let Some(mirror_dir) = mirror_dir {
-        // Refuse an unusable mirror before anything changes.
-        OutputSet::check_folder(mirror_dir)?;
-    }
+    // Refuse an unusable mirror before anything changes.
+    crate::check_mirror(mirror_dir)?;
     let path = input_path(in_dir, LEDGER_FILE, format)?;
     let mut rows = Vec::new();
     let mut lines = Vec::new();

@@ -33,10 +33,8 @@ fn fix_ledger_contract_proxy_unlocked(
     mirror_dir: Option<&Path>,
     format: Format,
 ) -> Result<BillingCounts, PipelineError> {
-    if let Some(mirror_dir) = mirror_dir {
-        // Refuse an unusable mirror before anything changes.
-        OutputSet::check_folder(mirror_dir)?;
-    }
+    // Refuse an unusable mirror before anything changes.
+    crate::check_mirror(mirror_dir)?;
     let created = CreatedDirs::before(out_dir);
     let result = fix(in_dir, out_dir, mirror_dir, GROUP_ROWS, format);
     if result.is_err() {

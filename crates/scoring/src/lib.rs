@@ -90,13 +90,50 @@ pub fn evaluate(
 /// # Errors
 /// `path` has no file name, or the folder or file cannot be written.
 pub fn write_json(path: &Path, score: &Score) -> Result<(), OutputError> {
+    write_json_at(path, score, 0)
+}
+
+/// [`write_json`] through at most 40 symbolic links.
+fn write_json_at(path: &Path, score: &Score, links: u32) -> Result<(), OutputError> {
+    let error = |message: String| OutputError {
+        path: path.display().to_string(),
+        message,
+    };
+    match std::fs::symlink_metadata(path) {
+        // A link is written through: its target gets the scores.
+        Ok(m) if m.file_type().is_symlink() => {
+            if links >= 40 {
+                return Err(error("too many levels of symbolic links".into()));
+            }
+            let target = std::fs::read_link(path).map_err(|e| error(e.to_string()))?;
+            let target = match path.parent() {
+                Some(dir) if target.is_relative() => dir.join(target),
+                _ => target,
+            };
+            return write_json_at(&target, score, links + 1);
+        }
+        Ok(m) if m.is_dir() => return Err(error("is a folder".into())),
+        // A device or a FIFO is written to as it is, never replaced.
+        Ok(m) if !m.is_file() => {
+            use std::io::Write;
+            let mut text = serde_json::to_vec_pretty(score).map_err(|e| error(e.to_string()))?;
+            text.push(b'\n');
+            let mut file = std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)
+                .map_err(|e| error(format!("cannot write: {e}")))?;
+            return file
+                .write_all(&text)
+                .and_then(|()| file.flush())
+                .map_err(|e| error(format!("cannot write: {e}")));
+        }
+        _ => {}
+    }
+    // A regular file, or none: replaced atomically.
     let name = path
         .file_name()
         .and_then(|n| n.to_str())
-        .ok_or_else(|| OutputError {
-            path: path.display().to_string(),
-            message: "is not a file name".into(),
-        })?;
+        .ok_or_else(|| error("is not a file name".into()))?;
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),

@@ -1,0 +1,74 @@
+//! Unusable folders are refused before any work with exit code 2, naming
+//! the flag: a `--params_dir` that is a regular file, an `--out_dir` that is
+//! a symbolic link to nothing, for `run_all` and the step binaries.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::*;
+use std::fs;
+
+const RUN_ALL: &str = env!("CARGO_BIN_EXE_run_all");
+
+#[test]
+fn a_params_dir_that_is_a_file_is_refused_with_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fs::write(d.join("file"), "x").unwrap();
+    let before = snapshot(d);
+    let out = d.join("out").display().to_string();
+    let params = d.join("file").display().to_string();
+    let output = run(
+        RUN_ALL,
+        &[
+            "--quiet",
+            "--n_customers",
+            "100",
+            "--out_dir",
+            &out,
+            "--params_dir",
+            &params,
+        ],
+    );
+    assert_refused(
+        &output,
+        d,
+        &before,
+        &["--params_dir", "file", "is not a folder"],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(!d.join("out").exists(), "the output folder was created");
+
+    // The ledger steps too, on a step-1 folder.
+    run_ok(
+        step_binary("generate_customers"),
+        &["--quiet", "--n_customers", "100", "--out_dir", &out],
+    );
+    let before = snapshot(d);
+    let output = run(
+        step_binary("build_master_account_ledger"),
+        &["--quiet", "--out_dir", &out, "--params_dir", &params],
+    );
+    assert_refused(&output, d, &before, &["--params_dir", "is not a folder"]);
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn an_out_dir_that_is_a_dangling_symlink_is_refused_with_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::os::unix::fs::symlink(d.join("nothing"), d.join("dangling")).unwrap();
+    let out = d.join("dangling").display().to_string();
+    let output = run(
+        RUN_ALL,
+        &["--quiet", "--no_params_mirror", "--out_dir", &out],
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("--out_dir") && stderr.contains("symbolic link to nothing"),
+        "{stderr}"
+    );
+    assert!(!d.join("nothing").exists());
+}
