@@ -72,3 +72,48 @@ fn an_out_dir_that_is_a_dangling_symlink_is_refused_with_exit_2() {
     );
     assert!(!d.join("nothing").exists());
 }
+
+/// A non-empty folder under a final name (`anomaly_manifest.csv/`) once
+/// left 9–12 tables replaced beside the old receipts. Every final name is
+/// checked before the first rename: the run fails and the earlier run's
+/// files are all as they were.
+#[test]
+fn a_folder_under_a_final_name_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let out = d.join("out").display().to_string();
+    run_ok(
+        RUN_ALL,
+        &[
+            "--quiet",
+            "--n_customers",
+            "200",
+            "--no_params_mirror",
+            "--out_dir",
+            &out,
+        ],
+    );
+    fs::remove_file(d.join("out/anomaly_manifest.csv")).unwrap();
+    fs::create_dir(d.join("out/anomaly_manifest.csv")).unwrap();
+    fs::write(d.join("out/anomaly_manifest.csv/keep"), "x").unwrap();
+    let before = snapshot(d);
+    let output = run(
+        RUN_ALL,
+        &[
+            "--quiet",
+            "--n_customers",
+            "200",
+            "--seed",
+            "7",
+            "--no_params_mirror",
+            "--out_dir",
+            &out,
+        ],
+    );
+    assert_refused(
+        &output,
+        d,
+        &before,
+        &["anomaly_manifest.csv", "is a folder"],
+    );
+}

@@ -35,15 +35,26 @@ fn temp_path(dir: &Path, name: &str) -> PathBuf {
     dir.join(format!(".{name}.{}{TEMP_SUFFIX}", std::process::id()))
 }
 
+/// The backup name of `target` while a commit replaces it.
+fn backup_path(target: &Path) -> PathBuf {
+    let name = target
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    target.with_file_name(format!(".{name}.{}{BACKUP_SUFFIX}", std::process::id()))
+}
+
+/// Suffix of the hard-linked copies a commit keeps of the files it replaces.
+const BACKUP_SUFFIX: &str = ".novawireless-backup";
+
 /// Whether `file` is a temporary this tool wrote for a run that is over:
 /// `.NAME[.PID].novawireless-partial` with NAME one of the tools' outputs
 /// and PID, when given, not a live process. A run holds its folder's lock
 /// while it writes there, so such a file is a leftover of a killed run.
 fn is_stale_temporary(file: &str) -> bool {
-    let Some(inner) = file
-        .strip_prefix('.')
-        .and_then(|f| f.strip_suffix(TEMP_SUFFIX))
-    else {
+    let Some(inner) = file.strip_prefix('.').and_then(|f| {
+        f.strip_suffix(TEMP_SUFFIX)
+            .or_else(|| f.strip_suffix(BACKUP_SUFFIX))
+    }) else {
         return false;
     };
     let (name, pid) = match inner.rsplit_once('.') {
@@ -320,15 +331,66 @@ impl OutputSet {
         &self.records
     }
 
-    /// Renames every file into place, in the order they were started.
-    ///
-    /// Should a rename fail, the files not yet renamed stay temporary and are
-    /// removed when the set is dropped.
+    /// Renames every file into place, in the order they were started: all
+    /// or nothing. Every final name is checked first (absent, or a file or
+    /// symbolic link that a rename can replace), and every file it replaces
+    /// is kept under a hard-linked backup name until the last rename, so a
+    /// rename that still fails puts the earlier files back: the folder holds
+    /// the old run's files or the new run's, never a mix.
     pub fn commit(mut self) -> Result<Vec<FileRecord>, OutputError> {
-        while !self.pending.is_empty() {
-            let p = &self.pending[0];
-            fs::rename(&p.temp, &p.target).map_err(|e| OutputError::write(&p.target, e))?;
-            self.pending.remove(0);
+        for p in &self.pending {
+            if let Ok(m) = fs::symlink_metadata(&p.target) {
+                if m.is_dir() {
+                    return Err(OutputError::new(&p.target, "cannot replace: is a folder"));
+                }
+                if !(m.is_file() || m.file_type().is_symlink()) {
+                    return Err(OutputError::new(
+                        &p.target,
+                        "cannot replace: not a regular file",
+                    ));
+                }
+            }
+        }
+        let mut backups: Vec<(PathBuf, PathBuf)> = Vec::new();
+        let restore = |backups: &[(PathBuf, PathBuf)], renamed: &[&Pending]| {
+            for p in renamed {
+                match backups.iter().find(|(target, _)| *target == p.target) {
+                    Some((target, backup)) => {
+                        let _ = fs::rename(backup, target);
+                    }
+                    None => {
+                        let _ = fs::remove_file(&p.target);
+                    }
+                }
+            }
+            for (_, backup) in backups {
+                let _ = fs::remove_file(backup);
+            }
+        };
+        for p in &self.pending {
+            if fs::symlink_metadata(&p.target).is_ok() {
+                let backup = backup_path(&p.target);
+                if let Err(e) = fs::hard_link(&p.target, &backup) {
+                    restore(&backups, &[]);
+                    return Err(OutputError::new(
+                        &p.target,
+                        format!("cannot keep a backup: {e}"),
+                    ));
+                }
+                backups.push((p.target.clone(), backup));
+            }
+        }
+        for i in 0..self.pending.len() {
+            let p = &self.pending[i];
+            if let Err(e) = fs::rename(&p.temp, &p.target) {
+                let renamed: Vec<&Pending> = self.pending[..i].iter().collect();
+                restore(&backups, &renamed);
+                return Err(OutputError::write(&p.target, e));
+            }
+        }
+        self.pending.clear();
+        for (_, backup) in &backups {
+            let _ = fs::remove_file(backup);
         }
         if let Ok(dir) = File::open(&self.dir) {
             let _ = dir.sync_all();
@@ -841,6 +903,53 @@ mod tests {
         }
     }
 
+    /// A final name that is a folder is refused before the first rename:
+    /// the earlier files stay as they were.
+    #[test]
+    fn a_folder_under_a_final_name_is_refused_before_any_rename() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        fs::write(d.join("a.csv"), "old\n").unwrap();
+        fs::create_dir(d.join("b.csv")).unwrap();
+        fs::write(d.join("b.csv/inside"), "x").unwrap();
+        let mut set = OutputSet::create(d).unwrap();
+        set.bytes("a.csv", b"new\n").unwrap();
+        set.bytes("b.csv", b"new\n").unwrap();
+        let e = set.commit().unwrap_err().to_string();
+        assert!(e.contains("b.csv: cannot replace: is a folder"), "{e}");
+        assert_eq!(fs::read_to_string(d.join("a.csv")).unwrap(), "old\n");
+        let names: Vec<_> = fs::read_dir(d)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(names.len(), 2, "{names:?}");
+    }
+
+    /// A rename that fails after others succeeded puts the replaced files
+    /// back and removes the new ones: the old run's folder, not a mix.
+    #[test]
+    fn a_failed_rename_rolls_the_commit_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        fs::write(d.join("a.csv"), "old a\n").unwrap();
+        let mut set = OutputSet::create(d).unwrap();
+        set.bytes("a.csv", b"new a\n").unwrap();
+        set.bytes("new.csv", b"new\n").unwrap();
+        set.bytes("c.csv", b"new c\n").unwrap();
+        // The third rename fails: its temporary is gone.
+        fs::remove_file(&set.pending[2].temp).unwrap();
+        assert!(set.commit().is_err());
+        assert_eq!(fs::read_to_string(d.join("a.csv")).unwrap(), "old a\n");
+        assert!(!d.join("new.csv").exists() && !d.join("c.csv").exists());
+        let names: Vec<_> = fs::read_dir(d)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(names.len(), 1, "{names:?}");
+    }
+
     #[test]
     fn nothing_appears_until_commit() {
         let dir = tempfile::tempdir().unwrap();
@@ -925,7 +1034,8 @@ mod tests {
         let mut set = OutputSet::create(dir.path()).unwrap();
         set.bytes("a.txt", b"a").unwrap();
         set.bytes("b.txt", b"b").unwrap();
-        // A folder where b.txt goes: the second rename fails.
+        // A folder where b.txt goes: refused before any rename, so a.txt
+        // does not appear either (all or nothing).
         fs::create_dir(dir.path().join("b.txt")).unwrap();
         fs::write(dir.path().join("b.txt/x"), "").unwrap();
         assert!(set.commit().is_err());
@@ -934,7 +1044,7 @@ mod tests {
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         names.sort();
-        assert_eq!(names, ["a.txt", "b.txt"]);
+        assert_eq!(names, ["b.txt"]);
     }
 
     #[test]
