@@ -117,3 +117,34 @@ fn a_folder_under_a_final_name_changes_nothing() {
         &["anomaly_manifest.csv", "is a folder"],
     );
 }
+
+/// Receipts hold no path of the machine: the step binaries run in two
+/// different folders give the same bytes, receipts included.
+#[test]
+fn the_same_steps_in_two_folders_give_the_same_bytes() {
+    let runs: Vec<_> = (0..2)
+        .map(|_| {
+            let dir = tempfile::tempdir().unwrap();
+            let out = dir.path().join("deep").join("out").display().to_string();
+            run_ok(
+                step_binary("generate_customers"),
+                &["--quiet", "--n_customers", "150", "--out_dir", &out],
+            );
+            for step in [
+                "build_master_account_ledger",
+                "inject_imei_anomalies",
+                "fix_ledger_contract_proxy",
+            ] {
+                run_ok(
+                    step_binary(step),
+                    &["--quiet", "--no_params_mirror", "--out_dir", &out],
+                );
+            }
+            (snapshot(&dir.path().join("deep/out")), dir)
+        })
+        .collect();
+    assert!(runs[0].0 == runs[1].0, "two folders gave different bytes");
+    let receipt =
+        String::from_utf8(runs[0].0["master_account_ledger_receipt.json"].clone()).unwrap();
+    assert!(receipt.contains("\"in_dir\": \".\""), "{receipt}");
+}

@@ -94,6 +94,14 @@ impl PipelineError {
     }
 }
 
+/// How a receipt names the folder a step read: `.` for its own output
+/// folder, else `another folder`. Receipts hold no path of the machine, so
+/// the same run gives the same bytes in any folder.
+pub(crate) fn input_folder(in_dir: &Path, out_dir: &Path) -> String {
+    let same = std::fs::canonicalize(in_dir).ok() == std::fs::canonicalize(out_dir).ok();
+    if same { "." } else { "another folder" }.to_string()
+}
+
 /// Refuses an unusable `--params_dir` before any work (exit code 2).
 pub(crate) fn check_mirror(mirror_dir: Option<&Path>) -> Result<(), PipelineError> {
     match mirror_dir {

@@ -83,7 +83,7 @@ pub(crate) fn write_ledger_receipt(
         step: "build_master_account_ledger",
         tool: TOOL,
         parameters: LedgerParameters {
-            in_dir: in_dir.display().to_string(),
+            in_dir: crate::input_folder(in_dir, out.dir()),
             format: format.as_str(),
         },
         row_counts: counts,

@@ -276,7 +276,7 @@ pub(crate) fn write_anomaly_receipt(
             p_missing: params.p_missing,
             within_customer_only: params.within_customer_only,
             overwrite_base,
-            in_dir: in_dir.display().to_string(),
+            in_dir: crate::input_folder(in_dir, out.dir()),
             format: format.as_str(),
         },
         realised: summary,
