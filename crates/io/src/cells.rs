@@ -322,14 +322,16 @@ fn spelled(t: &DataType) -> bool {
 
 /// Writes a float as the CSV writer does (and pandas): the shortest decimal
 /// that reads back as the same number, with `.0` on whole numbers, `0.0`
-/// for either zero and `nan` for what is not finite.
+/// for either zero, `inf` and `-inf` for the infinities, `nan` for NaN.
 fn write_float<F: std::fmt::Display + Into<f64> + Copy>(
     text: &mut String,
     value: F,
 ) -> std::fmt::Result {
     let wide: f64 = value.into();
-    if !wide.is_finite() {
+    if wide.is_nan() {
         text.push_str("nan");
+    } else if wide.is_infinite() {
+        text.push_str(if wide > 0.0 { "inf" } else { "-inf" });
     } else if wide == 0.0 {
         text.push_str("0.0");
     } else {
@@ -406,6 +408,9 @@ mod tests {
         assert_eq!(spell(-0.5), "-0.5");
         assert_eq!(spell(-0.0), "0.0");
         assert_eq!(spell(f64::NAN), "nan");
+        // An infinity is named as such, not as NaN (as pandas spells it).
+        assert_eq!(spell(f64::INFINITY), "inf");
+        assert_eq!(spell(f64::NEG_INFINITY), "-inf");
         assert_eq!(spell(1e21), "1000000000000000000000.0");
         let mut text = String::new();
         write_float(&mut text, 80.12346f32).unwrap();

@@ -1301,3 +1301,20 @@ fn numbers_outside_their_range_are_refused_in_both_formats() {
         );
     }
 }
+
+/// An infinity in a Parquet float column is named as such, as its CSV twin
+/// names it (it was once reported as `"nan" is not a number`).
+#[test]
+fn an_infinity_is_named_alike_in_both_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = TextTable::load(&fixture("customers.csv"));
+    t.set(0, "churn_risk_score", "inf");
+    twin_error(
+        dir.path(),
+        "infinite_score",
+        &t,
+        &customer_schema(),
+        |p: &Path| first_error(p, CUSTOMER_COLUMNS, customer_row),
+        "2: column churn_risk_score: \"inf\" is not a number",
+    );
+}
