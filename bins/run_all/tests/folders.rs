@@ -148,3 +148,54 @@ fn the_same_steps_in_two_folders_give_the_same_bytes() {
         String::from_utf8(runs[0].0["master_account_ledger_receipt.json"].clone()).unwrap();
     assert!(receipt.contains("\"in_dir\": \".\""), "{receipt}");
 }
+
+/// SIGTERM (or SIGINT) in the middle of a run removes its temporaries and
+/// its lock file, prints one line and exits 143 (130): the folder is as it
+/// was before the run, not gigabytes of partial files.
+#[test]
+fn an_interrupted_run_leaves_nothing_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let out = d.join("out").display().to_string();
+    let generate = step_binary("generate_customers");
+    run_ok(
+        generate,
+        &["--quiet", "--n_customers", "100", "--out_dir", &out],
+    );
+    let before = snapshot(d);
+    for (signal, code) in [("TERM", 143), ("INT", 130)] {
+        let child = std::process::Command::new(generate)
+            .args(["--quiet", "--n_customers", "50000000", "--out_dir", &out])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let started = std::time::Instant::now();
+        while !fs::read_dir(d.join("out")).unwrap().flatten().any(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .ends_with(".novawireless-partial")
+                && e.metadata().is_ok_and(|m| m.len() > 0)
+        }) {
+            assert!(started.elapsed().as_secs() < 120, "no temporary appeared");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let killed = std::process::Command::new("kill")
+            .args([format!("-{signal}"), child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(code), "{stderr}");
+        assert!(
+            stderr.contains(&format!("interrupted by SIG{signal}")),
+            "{stderr}"
+        );
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(
+            before == snapshot(d),
+            "SIG{signal} left files behind or changed some"
+        );
+    }
+}

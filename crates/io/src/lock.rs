@@ -13,6 +13,46 @@ use std::io::{Read, Seek, Write};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
+/// The folders this process writes into, for [`remove_own_temporaries`].
+static FOLDERS: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// Notes that this process writes temporaries into `dir`.
+pub(crate) fn note_folder(dir: &Path) {
+    if let Ok(mut folders) = FOLDERS.lock() {
+        if !folders.iter().any(|d| d == dir) {
+            folders.push(dir.to_path_buf());
+        }
+    }
+}
+
+/// Removes this process's temporaries, commit backups and lock files from
+/// every folder it wrote into: what an interrupted run (SIGINT, SIGTERM)
+/// does before it exits, so that no partial file stays behind. Returns how
+/// many files it removed. Earlier outputs are not touched.
+pub fn remove_own_temporaries() -> usize {
+    let pid = format!(".{}", std::process::id());
+    let folders = FOLDERS.lock().map(|f| f.clone()).unwrap_or_default();
+    let mut removed = 0;
+    for dir in folders {
+        let Ok(entries) = fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let ours = [crate::TEMP_SUFFIX, ".novawireless-backup"]
+                .iter()
+                .any(|suffix| name.strip_suffix(suffix).is_some_and(|n| n.ends_with(&pid)));
+            let our_lock = name == LOCK_FILE
+                && fs::read_to_string(entry.path())
+                    .is_ok_and(|holder| holder.trim() == std::process::id().to_string());
+            if (ours || our_lock) && fs::remove_file(entry.path()).is_ok() {
+                removed += 1;
+            }
+        }
+    }
+    removed
+}
+
 /// Name of the lock file inside a locked folder.
 pub const LOCK_FILE: &str = ".novawireless.lock";
 
@@ -34,6 +74,7 @@ impl FolderLock {
         fs::create_dir_all(dir)
             .map_err(|e| OutputError::new(dir, format!("cannot create the folder: {e}")))?;
         let path = dir.join(LOCK_FILE);
+        note_folder(dir);
         for _ in 0..100 {
             let mut file = OpenOptions::new()
                 .read(true)

@@ -32,6 +32,7 @@ const OWN_NAMES: &[&str] = &[
 /// The temporary name of `name` in `dir`, unique to this process:
 /// `.NAME.PID.novawireless-partial`.
 fn temp_path(dir: &Path, name: &str) -> PathBuf {
+    crate::lock::note_folder(dir);
     dir.join(format!(".{name}.{}{TEMP_SUFFIX}", std::process::id()))
 }
 

@@ -246,6 +246,34 @@ fn catch_file_size_signal() {
     // Without a handler the signal ends the process silently; a failed
     // registration leaves that default, so there is nothing better to do.
     let _ = signal_hook::flag::register(signal_hook::consts::SIGXFSZ, &EXCEEDED);
+    clean_up_on_interrupt();
+}
+
+/// On SIGINT or SIGTERM: remove this run's temporaries (they can be
+/// gigabytes) and lock files, print one line, and exit 130 or 143. The
+/// earlier outputs are untouched: nothing is renamed into place.
+#[cfg(unix)]
+fn clean_up_on_interrupt() {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) else {
+        return;
+    };
+    std::thread::spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            // Twice: a writer may have opened one more file meanwhile.
+            let removed = novawireless_io::remove_own_temporaries()
+                + novawireless_io::remove_own_temporaries();
+            let name = if signal == SIGINT {
+                "SIGINT"
+            } else {
+                "SIGTERM"
+            };
+            eprintln!(
+                "interrupted by {name}: removed {removed} temporary files; the earlier outputs are as they were"
+            );
+            std::process::exit(128 + signal);
+        }
+    });
 }
 
 #[cfg(not(unix))]
