@@ -199,3 +199,42 @@ fn an_interrupted_run_leaves_nothing_behind() {
         );
     }
 }
+
+/// Optional outputs of an earlier run that a new run does not write (the
+/// clean twin, the profile) are removed in its commit, so every table in
+/// the folder belongs to the run its receipts describe.
+#[test]
+fn optional_outputs_of_an_earlier_run_are_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = out.display().to_string();
+    let base = [
+        "--quiet",
+        "--n_customers",
+        "150",
+        "--no_params_mirror",
+        "--out_dir",
+        &o,
+    ];
+    let mut with = base.to_vec();
+    with.extend(["--clean_twin", "--report"]);
+    run_ok(RUN_ALL, &with);
+    for name in [
+        "master_account_ledger__clean.csv",
+        "report.html",
+        "customers_v1_profile.csv",
+    ] {
+        assert!(out.join(name).is_file(), "{name} not written");
+    }
+    let mut other_seed = base.to_vec();
+    other_seed.extend(["--seed", "9"]);
+    run_ok(RUN_ALL, &other_seed);
+    for name in [
+        "master_account_ledger__clean.csv",
+        "report.html",
+        "customers_v1_profile.csv",
+    ] {
+        assert!(!out.join(name).exists(), "{name} of the earlier run stayed");
+    }
+    assert!(out.join("master_account_ledger.csv").is_file());
+}

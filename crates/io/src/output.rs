@@ -132,6 +132,7 @@ struct Pending {
 pub struct OutputSet {
     dir: PathBuf,
     pending: Vec<Pending>,
+    stale: Vec<PathBuf>,
     records: Vec<FileRecord>,
     direct: bool,
 }
@@ -199,6 +200,7 @@ impl OutputSet {
         Ok(OutputSet {
             dir: dir.to_path_buf(),
             pending: Vec::new(),
+            stale: Vec::new(),
             records: Vec::new(),
             direct: false,
         })
@@ -327,6 +329,13 @@ impl OutputSet {
         Ok(())
     }
 
+    /// Removes `name` from the folder when the set commits: an optional
+    /// output of an earlier run (a clean twin, a profile) that this run does
+    /// not write would otherwise stay beside tables it does not describe.
+    pub fn remove_on_commit(&mut self, name: &str) {
+        self.stale.push(self.dir.join(name));
+    }
+
     /// The files written so far, in order.
     pub fn records(&self) -> &[FileRecord] {
         &self.records
@@ -392,6 +401,11 @@ impl OutputSet {
         self.pending.clear();
         for (_, backup) in &backups {
             let _ = fs::remove_file(backup);
+        }
+        for stale in &self.stale {
+            if fs::symlink_metadata(stale).is_ok_and(|m| !m.is_dir()) {
+                let _ = fs::remove_file(stale);
+            }
         }
         if let Ok(dir) = File::open(&self.dir) {
             let _ = dir.sync_all();

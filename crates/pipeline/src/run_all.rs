@@ -426,6 +426,15 @@ fn run_all_unlocked(
         ]),
         format,
     )?;
+    // Optional outputs of an earlier run that this one does not write: the
+    // profile (written again after the commit with --report) and, without
+    // --clean_twin, the clean twin.
+    for name in ["report.html", "customers_v1_profile.csv"] {
+        out.remove_on_commit(name);
+    }
+    if !options.clean_twin {
+        out.remove_on_commit(&format.file_name(CLEAN_LEDGER_FILE));
+    }
     let files = out.commit()?;
     if let Some(mirror_dir) = mirror_dir {
         let tables = [
