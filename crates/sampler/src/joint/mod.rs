@@ -30,8 +30,8 @@ pub use population::{
     NO_INTERNET_ADD_ON_OFFSET, SEGMENTS,
 };
 pub use structure::{
-    charges_cell_moments, tenure_bin, ChurnEffects, Prices, SolveSettings, SourceStructure,
-    CALIBRATION_DRAWS, CALIBRATION_SEED, MONTHS, TENURE_BINS,
+    charges_cell_moments, tenure_bin, tenure_groups, ChurnEffects, Prices, SolveSettings,
+    SourceStructure, CALIBRATION_DRAWS, CALIBRATION_SEED, MONTHS, TENURE_BINS,
 };
 
 use crate::config::Baseline;
@@ -426,10 +426,13 @@ impl JointModel {
 
     /// The churn logit of a customer without noise and shift.
     pub fn churn_logit(&self, shape: &ShapeDraw, services: &ServiceDraw) -> f64 {
-        let st = &self.structure;
-        st.churn_segment[shape.segment]
-            + st.tenure_term(shape.contract as usize, shape.month)
-            + st.effects_term(services.paperless, &services.add_ons, shape.multiple_lines)
+        self.structure.churn_logit(
+            shape.segment,
+            shape.month,
+            services.paperless,
+            &services.add_ons,
+            shape.multiple_lines,
+        )
     }
 
     /// The draws of one customer after the shape: the position inside the
@@ -634,17 +637,7 @@ fn solve_shifts(
     let groups: Vec<Vec<(f64, f64)>> = plain
         .tenure_pmf
         .iter()
-        .map(|pmf| {
-            let mut g = vec![(0.0, 0.0); TENURE_BINS];
-            for (m, p) in pmf.iter().enumerate() {
-                g[tenure_bin(m)].0 += p;
-                g[tenure_bin(m)].1 += p * m as f64;
-            }
-            g.into_iter()
-                .filter(|x| x.0 > 0.0)
-                .map(|(a, b)| (a, b / a))
-                .collect()
-        })
+        .map(|pmf| tenure_groups(pmf))
         .collect();
     let targets = [
         yes(&baseline.online_security),
@@ -704,10 +697,13 @@ fn config_sample(st: &SourceStructure, population: &Population, n: u64) -> Vec<S
             let shape = population.draw_shape(&mut rng);
             let services = population.draw_services(&mut rng, &shape);
             let noise = bounded_normal(&mut rng, st.churn_noise_sd, NOISE_LIMIT_SD);
-            let churn_logit = st.churn_segment[shape.segment]
-                + st.tenure_term(shape.contract as usize, shape.month)
-                + st.effects_term(services.paperless, &services.add_ons, shape.multiple_lines)
-                + noise;
+            let churn_logit = st.churn_logit(
+                shape.segment,
+                shape.month,
+                services.paperless,
+                &services.add_ons,
+                shape.multiple_lines,
+            ) + noise;
             SampleDraw {
                 charges: services.natural_charges,
                 churn_logit,

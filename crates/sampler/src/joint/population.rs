@@ -65,10 +65,6 @@ pub struct Population {
     /// Per segment, the probability of each natural tenure month.
     pub tenure_pmf: Vec<Vec<f64>>,
     tenure_tables: Vec<AliasTable>,
-    /// Per segment, the probability of phone service.
-    pub phone: Vec<f64>,
-    /// Per segment and month, the probability of multiple lines given phone.
-    pub multi: Vec<Vec<f64>>,
     /// Per segment, the probability of paperless billing.
     pub paperless: Vec<f64>,
     /// Per segment, the base logit of each add-on (the five, then the
@@ -81,8 +77,6 @@ pub struct Population {
     pub add_on_factor: f64,
     /// List prices.
     pub prices: Prices,
-    /// Per segment, a price adjustment added to the list price.
-    pub price_adjustment: Vec<f64>,
     /// Relative standard deviation of the charges noise.
     pub charges_noise: f64,
     /// Per segment and MultipleLines answer (in declaration order), the
@@ -272,14 +266,11 @@ impl Population {
             cell_table,
             tenure_pmf,
             tenure_tables,
-            phone,
-            multi,
             paperless,
             add_on_logit,
             add_on_per_month: structure.add_on_per_month,
             add_on_factor: structure.add_on_factor,
             prices: structure.prices.clone(),
-            price_adjustment: structure.price_adjustment.clone(),
             charges_noise: structure.charges_noise,
             base_price,
             holds_add_ons,

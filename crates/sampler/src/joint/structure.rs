@@ -499,11 +499,28 @@ impl SourceStructure {
     }
 
     fn churn_score(&self, d: &Draw) -> f64 {
-        let x = self.churn_segment[d.segment]
-            + self.tenure_term(d.contract, d.month)
-            + self.effects_term(d.paperless, &d.add_ons, d.multiple_lines)
-            + self.churn_noise_sd * d.noise;
+        let x = self.churn_logit(
+            d.segment,
+            d.month,
+            d.paperless,
+            &d.add_ons,
+            d.multiple_lines,
+        ) + self.churn_noise_sd * d.noise;
         sigmoid(x).clamp(CHURN_MIN, CHURN_MAX)
+    }
+
+    /// The churn logit of a customer before noise and the config's shift.
+    pub fn churn_logit(
+        &self,
+        segment: usize,
+        month: u32,
+        paperless: bool,
+        add_ons: &[bool; 5],
+        ml: MultipleLines,
+    ) -> f64 {
+        self.churn_segment[segment]
+            + self.tenure_term(segment / 12, month)
+            + self.effects_term(paperless, add_ons, ml)
     }
 
     /// The churn logit's tenure term: linear between the bins' centres.
@@ -574,6 +591,20 @@ impl SourceStructure {
         }
         draws
     }
+}
+
+/// A month distribution grouped into the tenure bins: each non-empty bin's
+/// probability and mean month, for expectations over tenure.
+pub fn tenure_groups(pmf: &[f64]) -> Vec<(f64, f64)> {
+    let mut g = vec![(0.0, 0.0); TENURE_BINS];
+    for (m, p) in pmf.iter().enumerate() {
+        g[tenure_bin(m)].0 += p;
+        g[tenure_bin(m)].1 += p * m as f64;
+    }
+    g.into_iter()
+        .filter(|(w, _)| *w > 0.0)
+        .map(|(w, wm)| (w, wm / w))
+        .collect()
 }
 
 /// Churn targets per segment, small segments pulled toward their
@@ -777,20 +808,7 @@ impl<'a> AddOnContext<'a> {
         segments: &'a [&'a SegmentStats],
     ) -> Self {
         let pmfs = structure.tenure_pmfs();
-        let groups: Vec<Vec<(f64, f64)>> = pmfs
-            .iter()
-            .map(|pmf| {
-                let mut g = vec![(0.0, 0.0); TENURE_BINS];
-                for (m, p) in pmf.iter().enumerate() {
-                    g[tenure_bin(m)].0 += p;
-                    g[tenure_bin(m)].1 += p * m as f64;
-                }
-                g.into_iter()
-                    .filter(|(w, _)| *w > 0.0)
-                    .map(|(w, wm)| (w, wm / w))
-                    .collect()
-            })
-            .collect();
+        let groups: Vec<Vec<(f64, f64)>> = pmfs.iter().map(|pmf| tenure_groups(pmf)).collect();
         let multi = (0..SEGMENTS)
             .map(|s| {
                 groups[s]
