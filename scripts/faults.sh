@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Fault injection for run_all (SPEC sections 10 and 13): a run killed with
-# SIGKILL, a file-size limit, a full disk and a read-only output folder must
-# each leave every earlier output byte for byte as it was and no partial file
-# under a final name; the killed run's temporaries are removed by the next
-# run, and every other fault ends with a one-line error and a non-zero exit.
+# Fault injection for run_all (README, "Errors and guarantees"): a run killed
+# with SIGKILL, SIGINT or SIGTERM, a file-size limit, a full disk, a
+# read-only output folder, a commit that cannot finish, and a mirror that
+# fails (full, read-only, under /proc) must each leave every earlier output
+# and mirrored file byte for byte as it was and no partial file under a final
+# name; the SIGKILLed run's temporaries are removed by the next run, and every
+# other fault ends with a one-line error and a non-zero exit. A closed or
+# full stdout leaves the run's outputs committed.
 #
 # Builds the release binaries, runs unattended (no stdin; as root in CI, where
 # the full-disk and read-only checks use a tmpfs mount and `chattr +i`, with
@@ -184,6 +187,108 @@ if earlier_run "$D"; then
     check "output path under a file: earlier outputs and mirror byte-identical" unchanged "$D"
   fi
 fi
+
+echo "== 5. a commit that cannot finish: a non-empty folder under a final name, in the output and in the mirror"
+for WHERE in out params; do
+  D="$WORK/commit-$WHERE"
+  if earlier_run "$D"; then
+    rm "$D/$WHERE/anomaly_manifest.csv"
+    mkdir "$D/$WHERE/anomaly_manifest.csv" && echo keep >"$D/$WHERE/anomaly_manifest.csv/keep"
+    hashes "$D/out" >"$D/out.sha256"
+    hashes "$D/params" >"$D/params.sha256"
+    timeout 120 "$RUN_ALL" --n_customers 2000 --seed 7 --out_dir "$D/out" --params_dir "$D/params" >/dev/null 2>"$D/err"
+    STATUS=$?
+    refused "folder under a final name in $WHERE" "$STATUS" "$D/err" "$WHERE/anomaly_manifest.csv" "is a folder"
+    check "folder under a final name in $WHERE: both folders byte-identical" unchanged "$D"
+    check "folder under a final name in $WHERE: no temporary left behind" no_temporaries "$D"
+  fi
+  rm -rf "$D"
+done
+
+echo "== 6. a mirror that fails: a full mirror disk, a read-only mirror, a mirror under /proc"
+D="$WORK/mirror-full"
+mkdir -p "$D/params"
+if mount -t tmpfs -o size=8M tmpfs "$D/params" 2>"$WORK/mount.err"; then
+  MOUNTED+=("$D/params")
+  if earlier_run "$D" 300; then
+    timeout 120 "$RUN_ALL" --n_customers 20000 --out_dir "$D/out" --params_dir "$D/params" >/dev/null 2>"$D/err"
+    STATUS=$?
+    refused "full mirror disk" "$STATUS" "$D/err" "No space left on device" "--params_dir" "$D/params/"
+    check "full mirror disk: the output folder and the mirror byte-identical" unchanged "$D"
+    check "full mirror disk: no temporary left behind" no_temporaries "$D"
+  fi
+  umount "$D/params" && MOUNTED=()
+else
+  echo "SKIPPED full mirror disk: cannot mount a tmpfs here ($(head -c 200 "$WORK/mount.err"))"
+fi
+rm -rf "$D"
+D="$WORK/mirror-readonly"
+if earlier_run "$D"; then
+  if chattr +i "$D/params" 2>/dev/null; then
+    IMMUTABLE+=("$D/params")
+    timeout 120 "$RUN_ALL" --n_customers 2000 --seed 7 --out_dir "$D/out" --params_dir "$D/params" >/dev/null 2>"$D/err"
+    STATUS=$?
+    refused "read-only mirror" "$STATUS" "$D/err" "--params_dir" "$D/params"
+    check "read-only mirror: exit status 2 (got $STATUS)" test "$STATUS" -eq 2
+    check "read-only mirror: both folders byte-identical" unchanged "$D"
+    chattr -i "$D/params"
+  else
+    echo "SKIPPED read-only mirror: chattr +i is not permitted here"
+  fi
+  timeout 120 "$RUN_ALL" --n_customers 2000 --seed 7 --out_dir "$D/out" --params_dir /proc/novawireless-params >/dev/null 2>"$D/err"
+  STATUS=$?
+  refused "mirror under /proc" "$STATUS" "$D/err" "--params_dir" "/proc/novawireless-params"
+  check "mirror under /proc: exit status 2 (got $STATUS)" test "$STATUS" -eq 2
+  check "mirror under /proc: the output folder byte-identical" unchanged "$D"
+fi
+rm -rf "$D"
+
+echo "== 7. SIGINT and SIGTERM halfway through a large run"
+for SIG in INT TERM; do
+  D="$WORK/signal-$SIG"
+  if earlier_run "$D"; then
+    "$RUN_ALL" --n_customers 2000000 --out_dir "$D/out" --params_dir "$D/params" >/dev/null 2>"$D/err" &
+    PID=$!
+    sleep 1
+    for _ in $(seq 1 300); do
+      [ -n "$(find "$D/out" -name '*.novawireless-partial' -size +0 2>/dev/null | head -n 1)" ] && break
+      kill -0 "$PID" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -s "$SIG" "$PID" 2>/dev/null
+    wait "$PID" 2>/dev/null
+    STATUS=$?
+    [ "$SIG" = INT ] && WANT=130 || WANT=143
+    check "SIG$SIG: exit status $WANT (got $STATUS)" test "$STATUS" -eq "$WANT"
+    check "SIG$SIG: one line on stderr: $(head -c 300 "$D/err")" one_line "$D/err"
+    check "SIG$SIG: no temporary or lock left behind" test -z "$(find "$D" -name '*.novawireless-partial' -o -name '.novawireless.lock' | head -n 1)"
+    check "SIG$SIG: both folders byte-identical" unchanged "$D"
+  fi
+  rm -rf "$D"
+done
+
+echo "== 8. stdout a closed pipe, and a full device"
+# committed DIR SEED: the run of SEED is in DIR/out, as its receipt says.
+committed() {
+  local sum
+  sum="$(sha256sum <"$1/out/customers.csv" | cut -d' ' -f1)"
+  grep -q "\"seed\": $2," "$1/out/customer_generation_receipt.json" &&
+    grep -q "\"sha256\": \"$sum\"" "$1/out/customer_generation_receipt.json" &&
+    cmp -s "$1/out/master_account_ledger.csv" "$1/params/master_account_ledger.csv"
+}
+D="$WORK/pipe"
+if earlier_run "$D"; then
+  timeout 120 "$RUN_ALL" --n_customers 2000 --seed 7 --out_dir "$D/out" --params_dir "$D/params" 2>"$D/err" | true
+  STATUS=${PIPESTATUS[0]}
+  check "closed pipe: exit status 0 (got $STATUS)" test "$STATUS" -eq 0
+  check "closed pipe: nothing on stderr: $(head -c 300 "$D/err")" test ! -s "$D/err"
+  check "closed pipe: the run's outputs and mirror committed" committed "$D" 7
+  timeout 120 "$RUN_ALL" --n_customers 2000 --seed 9 --out_dir "$D/out" --params_dir "$D/params" >/dev/full 2>"$D/err"
+  STATUS=$?
+  refused "full stdout" "$STATUS" "$D/err" "cannot write to stdout"
+  check "full stdout: the run's outputs and mirror committed" committed "$D" 9
+fi
+rm -rf "$D"
 
 echo "$PASSED passed, $FAILED failed"
 [ "$FAILED" -eq 0 ]

@@ -170,3 +170,28 @@ fn a_closed_or_full_stdout_never_panics() {
     assert_eq!(stderr(&done).lines().count(), 1, "{}", stderr(&done));
     assert!(stderr(&done).contains("cannot write to stdout"));
 }
+
+/// `profile` writes into the folder, so it takes the folder's lock like
+/// every step: while a run holds it, `profile` is refused at once, exit 2,
+/// naming the folder and the holder, and writes nothing.
+#[test]
+fn a_locked_folder_is_refused_and_left_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("run");
+    customers_in(&out);
+    let lock = novawireless_io::FolderLock::acquire(&out, "--out_dir").unwrap();
+    let output = run(&["--out_dir", "run"], tmp.path());
+    let e = stderr(&output);
+    assert_eq!(output.status.code(), Some(2), "{e}");
+    assert_eq!(e.lines().count(), 1, "{e}");
+    assert!(
+        e.contains("run: --out_dir is in use by another run (process "),
+        "{e}"
+    );
+    assert!(!out.join("report.html").exists());
+    drop(lock);
+    let output = run(&["--out_dir", "run"], tmp.path());
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(out.join("report.html").is_file());
+    assert!(!out.join(novawireless_io::LOCK_FILE).exists());
+}

@@ -70,6 +70,7 @@ fn main() -> std::process::ExitCode {
             anomalies: params,
             shard: args.shard,
             clean_twin: args.clean_twin,
+            report: args.report,
             format: args.output.format,
             direct_io: args.direct_io,
         };
@@ -82,17 +83,13 @@ fn main() -> std::process::ExitCode {
                 f.bytes
             );
         }
-        if args.report {
-            let profile = novawireless_report::write_profile(out_dir)
-                .map_err(|e| PipelineError::Input(e.to_string()))?;
-            for f in &profile.files {
-                novawireless_pipeline::say!(
-                    "wrote {}/{} ({} bytes)",
-                    out_dir.display(),
-                    f.path,
-                    f.bytes
-                );
-            }
+        for f in &r.profile_files {
+            novawireless_pipeline::say!(
+                "wrote {}/{} ({} bytes)",
+                out_dir.display(),
+                f.path,
+                f.bytes
+            );
         }
         if let Some(m) = mirror {
             novawireless_pipeline::say!("mirrored the ledger files to {}", m.display());

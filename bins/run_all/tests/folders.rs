@@ -238,3 +238,175 @@ fn optional_outputs_of_an_earlier_run_are_removed() {
     }
     assert!(out.join("master_account_ledger.csv").is_file());
 }
+
+/// The params mirror is staged before the commit and renamed by it: a mirror
+/// that cannot take one of its files (a folder under a final name there)
+/// leaves both folders as the earlier run left them, with no temporary.
+#[test]
+fn a_mirror_that_cannot_take_a_file_changes_neither_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let out = d.join("out").display().to_string();
+    let params = d.join("params").display().to_string();
+    let args = |seed: &'static str| {
+        vec![
+            "--quiet".to_string(),
+            "--n_customers".into(),
+            "200".into(),
+            "--seed".into(),
+            seed.into(),
+            "--out_dir".into(),
+            out.clone(),
+            "--params_dir".into(),
+            params.clone(),
+        ]
+    };
+    run_ok(RUN_ALL, &args("1"));
+    let blocked = d.join("params/anomaly_manifest.csv");
+    fs::remove_file(&blocked).unwrap();
+    fs::create_dir(&blocked).unwrap();
+    fs::write(blocked.join("keep"), "x").unwrap();
+    let before = snapshot(d);
+    let output = run(RUN_ALL, &args("2"));
+    assert_refused(
+        &output,
+        d,
+        &before,
+        &["params/anomaly_manifest.csv", "is a folder"],
+    );
+    assert_eq!(output.status.code(), Some(1));
+
+    // Without the obstacle the same run changes both folders.
+    fs::remove_dir_all(&blocked).unwrap();
+    run_ok(RUN_ALL, &args("2"));
+    for name in ["master_account_ledger.csv", "anomaly_manifest.csv"] {
+        assert_eq!(
+            fs::read(d.join("out").join(name)).unwrap(),
+            fs::read(d.join("params").join(name)).unwrap(),
+            "{name} differs between the folders"
+        );
+    }
+}
+
+/// The names in `dir` that are not temporaries or locks, sorted.
+fn final_names(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    names.sort();
+    names
+}
+
+/// A run in one format removes the same tables of an earlier run in the
+/// other format, in both folders: every table beside the receipts is one
+/// they list.
+#[test]
+fn tables_of_the_other_format_are_removed() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let out = d.join("out").display().to_string();
+    let params = d.join("params").display().to_string();
+    let args = |format: &'static str| {
+        vec![
+            "--quiet".to_string(),
+            "--n_customers".into(),
+            "150".into(),
+            "--format".into(),
+            format.into(),
+            "--out_dir".into(),
+            out.clone(),
+            "--params_dir".into(),
+            params.clone(),
+        ]
+    };
+    run_ok(RUN_ALL, &args("csv"));
+    run_ok(RUN_ALL, &args("parquet"));
+    for folder in ["out", "params"] {
+        let names = final_names(&d.join(folder));
+        assert!(
+            names.iter().all(|n| !n.ends_with(".csv")),
+            "{folder} kept CSV tables: {names:?}"
+        );
+        assert!(names.iter().any(|n| n.ends_with(".parquet")), "{names:?}");
+    }
+    // Every table in the folder is listed by a receipt.
+    let mut listed = std::collections::BTreeSet::new();
+    for receipt in final_names(&d.join("out"))
+        .iter()
+        .filter(|n| n.ends_with("_receipt.json"))
+    {
+        let text = fs::read_to_string(d.join("out").join(receipt)).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        for f in json["files"].as_array().unwrap() {
+            listed.insert(f["path"].as_str().unwrap().to_string());
+        }
+    }
+    for name in final_names(&d.join("out")) {
+        assert!(
+            name.ends_with(".json") || listed.contains(&name),
+            "{name} is listed by no receipt"
+        );
+    }
+
+    // And back: the step binaries do the same.
+    run_ok(
+        step_binary("generate_customers"),
+        &["--quiet", "--n_customers", "150", "--out_dir", &out],
+    );
+    let names = final_names(&d.join("out"));
+    for stem in [
+        "customers",
+        "lines",
+        "devices",
+        "eip_agreements",
+        "line_device_usage",
+    ] {
+        assert!(names.contains(&format!("{stem}.csv")), "{names:?}");
+        assert!(!names.contains(&format!("{stem}.parquet")), "{names:?}");
+    }
+}
+
+/// A path flag takes any bytes the system allows, and a value that is not
+/// UTF-8 where text is needed is refused naming its flag.
+#[cfg(unix)]
+#[test]
+fn values_that_are_not_utf8_name_their_flag() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let odd = d.join(std::ffi::OsStr::from_bytes(b"out\xff"));
+    let output = run(
+        RUN_ALL,
+        &[
+            a("--quiet"),
+            a("--n_customers"),
+            a("100"),
+            a("--no_params_mirror"),
+            a("--out_dir"),
+            a(&odd),
+        ],
+    );
+    assert!(output.status.success(), "{output:?}");
+    assert!(odd.join("master_account_ledger.csv").is_file());
+
+    for (flag, exe) in [
+        ("--seed", RUN_ALL),
+        ("--n_customers", step_binary("generate_customers")),
+        ("--p_mismatch", step_binary("inject_imei_anomalies")),
+    ] {
+        let before = snapshot(d);
+        let output = run(
+            exe,
+            &[
+                a("--out_dir"),
+                a(d.join("x")),
+                a(flag),
+                a(std::ffi::OsStr::from_bytes(b"4\xfe2")),
+            ],
+        );
+        assert_refused(&output, d, &before, &[flag, "not valid UTF-8"]);
+        assert_eq!(output.status.code(), Some(2));
+    }
+}

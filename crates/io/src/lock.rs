@@ -71,8 +71,12 @@ impl FolderLock {
             message: format!("unusable as {what}: {}", e.message),
             ..e
         })?;
-        fs::create_dir_all(dir)
-            .map_err(|e| OutputError::new(dir, format!("cannot create the folder: {e}")))?;
+        fs::create_dir_all(dir).map_err(|e| {
+            OutputError::new(
+                dir,
+                format!("unusable as {what}: cannot create the folder: {e}"),
+            )
+        })?;
         let path = dir.join(LOCK_FILE);
         note_folder(dir);
         for _ in 0..100 {
@@ -82,7 +86,12 @@ impl FolderLock {
                 .create(true)
                 .truncate(false)
                 .open(&path)
-                .map_err(|e| OutputError::new(dir, format!("cannot create the lock file: {e}")))?;
+                .map_err(|e| {
+                    OutputError::new(
+                        dir,
+                        format!("unusable as {what}: cannot create the lock file: {e}"),
+                    )
+                })?;
             match file.try_lock() {
                 Ok(()) => {}
                 Err(TryLockError::WouldBlock) => {
@@ -105,7 +114,7 @@ impl FolderLock {
                 Err(TryLockError::Error(e)) => {
                     return Err(OutputError::new(
                         dir,
-                        format!("cannot lock the folder: {e}"),
+                        format!("unusable as {what}: cannot lock the folder: {e}"),
                     ))
                 }
             }

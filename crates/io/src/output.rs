@@ -188,12 +188,7 @@ impl OutputSet {
         Self::check_folder(dir)?;
         fs::create_dir_all(dir)
             .map_err(|e| OutputError::new(dir, format!("cannot create the output folder: {e}")))?;
-        let entries = fs::read_dir(dir).map_err(|e| OutputError::new(dir, e))?;
-        for entry in entries.flatten() {
-            if is_stale_temporary(&entry.file_name().to_string_lossy()) {
-                let _ = fs::remove_file(entry.path());
-            }
-        }
+        remove_stale_temporaries(dir)?;
         // A read-only folder is refused here, by name, rather than through
         // the first table's temporary file.
         probe(dir)?;
@@ -336,6 +331,49 @@ impl OutputSet {
         self.stale.push(self.dir.join(name));
     }
 
+    /// Stages copies of the finished files `names` of this set in a second
+    /// folder `to` (the params mirror), and removes `stale` from it, both
+    /// done by the same [`OutputSet::commit`]: the two folders change
+    /// together or not at all. A copy that fails (a full disk, say) fails
+    /// here, before anything is committed. The copies are not listed in
+    /// [`OutputSet::records`]. A `to` that is this set's own folder needs
+    /// no copy.
+    pub fn mirror_to(
+        &mut self,
+        to: &Path,
+        names: &[&str],
+        stale: &[&str],
+    ) -> Result<(), OutputError> {
+        Self::check_folder(to)?;
+        fs::create_dir_all(to)
+            .map_err(|e| OutputError::new(to, format!("cannot create the folder: {e}")))?;
+        remove_stale_temporaries(to)?;
+        self.stale.extend(stale.iter().map(|name| to.join(name)));
+        if fs::canonicalize(to).ok() == fs::canonicalize(&self.dir).ok() {
+            return Ok(());
+        }
+        for name in names {
+            let own = self.dir.join(name);
+            let Some(source) = self.pending.iter().find(|p| p.target == own) else {
+                return Err(OutputError::new(
+                    &own,
+                    "cannot mirror: not written by this run",
+                ));
+            };
+            let source = source.temp.clone();
+            let target = to.join(name);
+            let temp = temp_path(to, name);
+            self.pending.push(Pending {
+                temp: temp.clone(),
+                target: target.clone(),
+            });
+            fs::copy(&source, &temp)
+                .and_then(|_| File::open(&temp)?.sync_all())
+                .map_err(|e| OutputError::write(&target, e))?;
+        }
+        Ok(())
+    }
+
     /// The files written so far, in order.
     pub fn records(&self) -> &[FileRecord] {
         &self.records
@@ -420,6 +458,17 @@ impl Drop for OutputSet {
             let _ = fs::remove_file(&p.temp);
         }
     }
+}
+
+/// Removes the temporaries in `dir` that a killed run of this tool left.
+fn remove_stale_temporaries(dir: &Path) -> Result<(), OutputError> {
+    let entries = fs::read_dir(dir).map_err(|e| OutputError::new(dir, e))?;
+    for entry in entries.flatten() {
+        if is_stale_temporary(&entry.file_name().to_string_lossy()) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+    Ok(())
 }
 
 /// Creates and removes a file in `dir`: whether the folder accepts new files
@@ -818,38 +867,6 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Copies finished files into another folder (used for the params mirror):
-/// every copy is made under a temporary name first, and only when all are
-/// complete are they renamed into place, so a failure (a full disk, say)
-/// leaves the folder's earlier files as they were and no temporary behind.
-pub fn mirror(from: &Path, names: &[&str], to: &Path) -> Result<(), OutputError> {
-    OutputSet::check_folder(to)?;
-    fs::create_dir_all(to)
-        .map_err(|e| OutputError::new(to, format!("cannot create the folder: {e}")))?;
-    let staged: Vec<(PathBuf, PathBuf)> = names
-        .iter()
-        .map(|name| (temp_path(to, name), to.join(name)))
-        .collect();
-    let remove_all = |staged: &[(PathBuf, PathBuf)]| {
-        for (temp, _) in staged {
-            let _ = fs::remove_file(temp);
-        }
-    };
-    for (name, (temp, target)) in names.iter().zip(&staged) {
-        if let Err(e) = fs::copy(from.join(name), temp) {
-            remove_all(&staged);
-            return Err(OutputError::write(target, e));
-        }
-    }
-    for (i, (temp, target)) in staged.iter().enumerate() {
-        if let Err(e) = fs::rename(temp, target) {
-            remove_all(&staged[i..]);
-            return Err(OutputError::write(target, e));
-        }
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -1062,33 +1079,100 @@ mod tests {
         assert_eq!(names, ["b.txt"]);
     }
 
-    #[test]
-    fn a_failed_mirror_changes_nothing_and_leaves_no_temporary() {
-        let from = tempfile::tempdir().unwrap();
-        let to = tempfile::tempdir().unwrap();
-        fs::write(from.path().join("a.csv"), "new a").unwrap();
-        fs::write(to.path().join("a.csv"), "old a").unwrap();
-        // b.csv is missing from the source: the second copy fails.
-        assert!(mirror(from.path(), &["a.csv", "b.csv"], to.path()).is_err());
-        let names: Vec<String> = fs::read_dir(to.path())
+    /// The names in `dir`, sorted.
+    fn listing(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
-        assert_eq!(names, ["a.csv"]);
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_mirror_is_committed_with_its_folder_and_its_stale_files_go() {
+        let out = tempfile::tempdir().unwrap();
+        let to = tempfile::tempdir().unwrap();
+        fs::write(to.path().join("a.csv"), "old a").unwrap();
+        fs::write(to.path().join("a.parquet"), "other format").unwrap();
+        let mut set = OutputSet::create(out.path()).unwrap();
+        set.bytes("a.csv", b"new a").unwrap();
+        set.bytes("b.json", b"{}").unwrap();
+        set.mirror_to(to.path(), &["a.csv", "b.json"], &["a.parquet"])
+            .unwrap();
+        // Nothing is in place before the commit, in either folder.
         assert_eq!(
             fs::read_to_string(to.path().join("a.csv")).unwrap(),
             "old a"
         );
-
-        fs::write(from.path().join("b.csv"), "new b").unwrap();
-        mirror(from.path(), &["a.csv", "b.csv"], to.path()).unwrap();
+        assert!(!out.path().join("a.csv").exists());
+        assert_eq!(set.records().len(), 2);
+        set.commit().unwrap();
+        assert_eq!(listing(to.path()), ["a.csv", "b.json"]);
         assert_eq!(
             fs::read_to_string(to.path().join("a.csv")).unwrap(),
             "new a"
         );
+        assert_eq!(listing(out.path()), ["a.csv", "b.json"]);
+    }
+
+    #[test]
+    fn a_failed_mirror_changes_neither_folder_and_leaves_no_temporary() {
+        let out = tempfile::tempdir().unwrap();
+        let to = tempfile::tempdir().unwrap();
+        fs::write(out.path().join("a.csv"), "old out").unwrap();
+        fs::write(to.path().join("a.csv"), "old a").unwrap();
+        let mut set = OutputSet::create(out.path()).unwrap();
+        set.bytes("a.csv", b"new a").unwrap();
+        // b.csv is not part of the set: the second copy is refused.
+        let err = set
+            .mirror_to(to.path(), &["a.csv", "b.csv"], &[])
+            .unwrap_err();
+        assert!(err.to_string().contains("not written by this run"), "{err}");
+        drop(set);
+        assert_eq!(listing(to.path()), ["a.csv"]);
         assert_eq!(
-            fs::read_to_string(to.path().join("b.csv")).unwrap(),
-            "new b"
+            fs::read_to_string(to.path().join("a.csv")).unwrap(),
+            "old a"
+        );
+        assert_eq!(listing(out.path()), ["a.csv"]);
+        assert_eq!(
+            fs::read_to_string(out.path().join("a.csv")).unwrap(),
+            "old out"
+        );
+    }
+
+    #[test]
+    fn a_rename_failing_in_the_mirror_rolls_back_both_folders() {
+        let out = tempfile::tempdir().unwrap();
+        let to = tempfile::tempdir().unwrap();
+        fs::write(out.path().join("a.csv"), "old out").unwrap();
+        let mut set = OutputSet::create(out.path()).unwrap();
+        set.bytes("a.csv", b"new a").unwrap();
+        set.mirror_to(to.path(), &["a.csv"], &[]).unwrap();
+        // A folder appears under the mirror's final name after staging.
+        fs::create_dir(to.path().join("a.csv")).unwrap();
+        fs::write(to.path().join("a.csv").join("x"), "x").unwrap();
+        assert!(set.commit().is_err());
+        assert_eq!(
+            fs::read_to_string(out.path().join("a.csv")).unwrap(),
+            "old out"
+        );
+        assert_eq!(listing(out.path()), ["a.csv"]);
+        assert_eq!(listing(to.path()), ["a.csv"]);
+    }
+
+    #[test]
+    fn a_mirror_into_the_own_folder_copies_nothing() {
+        let out = tempfile::tempdir().unwrap();
+        let mut set = OutputSet::create(out.path()).unwrap();
+        set.bytes("a.csv", b"new a").unwrap();
+        set.mirror_to(out.path(), &["a.csv"], &[]).unwrap();
+        set.commit().unwrap();
+        assert_eq!(listing(out.path()), ["a.csv"]);
+        assert_eq!(
+            fs::read_to_string(out.path().join("a.csv")).unwrap(),
+            "new a"
         );
     }
 

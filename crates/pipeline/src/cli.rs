@@ -147,19 +147,25 @@ pub fn parse_chunk_customers(s: &str) -> Result<u64, String> {
     }
 }
 
-/// Parses a folder the step will write (`--out_dir`): refused before any
+/// Checks a folder the step will write (`--out_dir`): refused before any
 /// work when part of its path is a file or it does not accept new files.
-pub fn parse_out_dir(s: &str) -> Result<PathBuf, String> {
-    let dir = PathBuf::from(s);
+/// Any path is accepted, UTF-8 or not.
+pub fn check_out_dir(dir: PathBuf) -> Result<PathBuf, String> {
     novawireless_io::OutputSet::check_folder(&dir).map_err(|e| e.to_string())?;
     Ok(dir)
+}
+
+/// The parser of `--out_dir`: a path of any bytes, then [`check_out_dir`].
+pub fn out_dir_parser() -> impl clap::builder::TypedValueParser<Value = PathBuf> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PathBufValueParser::new().try_map(check_out_dir)
 }
 
 /// Flags every step has.
 #[derive(Debug, Clone, clap::Args)]
 pub struct OutputArgs {
     /// Folder the outputs are written to.
-    #[arg(long = "out_dir", visible_alias = "out-dir", default_value = "output", value_parser = parse_out_dir)]
+    #[arg(long = "out_dir", visible_alias = "out-dir", default_value = "output", value_parser = out_dir_parser())]
     pub out_dir: PathBuf,
     /// Table format; steps 2–4 also read their input tables in it.
     #[arg(long = "format", value_enum, default_value = "csv")]
@@ -193,7 +199,11 @@ pub fn main_with<A: clap::Parser, E: std::fmt::Display + 'static>(
                 let _ = e.print();
                 return std::process::ExitCode::SUCCESS;
             }
-            eprintln!("{}", one_line(&e.render().to_string()));
+            let message = match e.kind() {
+                ErrorKind::InvalidUtf8 => not_utf8(std::env::args_os().skip(1)),
+                _ => one_line(&e.render().to_string()),
+            };
+            eprintln!("{message}");
             return std::process::ExitCode::from(2);
         }
     };
@@ -201,14 +211,46 @@ pub fn main_with<A: clap::Parser, E: std::fmt::Display + 'static>(
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
-            // A pipeline error knows its code (2: an unusable folder).
+            // A pipeline or report error knows its code (2: an unusable
+            // or locked folder).
             let any: &dyn std::any::Any = &e;
-            let code = any
-                .downcast_ref::<crate::PipelineError>()
-                .map_or(1, crate::PipelineError::exit_code);
+            let code = match (
+                any.downcast_ref::<crate::PipelineError>(),
+                any.downcast_ref::<novawireless_report::ReportError>(),
+            ) {
+                (Some(e), _) => e.exit_code(),
+                (_, Some(e)) => e.exit_code(),
+                _ => 1,
+            };
             std::process::ExitCode::from(code)
         }
     }
+}
+
+/// The error for a value that is not UTF-8, naming its flag (clap names
+/// none): the first argument that is not UTF-8, and the flag it belongs to,
+/// either its own `--flag=` prefix or the argument before it.
+fn not_utf8(args: impl Iterator<Item = std::ffi::OsString>) -> String {
+    let mut previous: Option<String> = None;
+    for arg in args {
+        match arg.to_str() {
+            Some(text) => previous = Some(text.to_string()),
+            None => {
+                let shown = arg.to_string_lossy();
+                let flag = match shown.split_once('=') {
+                    Some((flag, _)) if flag.starts_with('-') => Some(flag.to_string()),
+                    _ => previous.filter(|p| p.starts_with('-')),
+                };
+                return match flag {
+                    Some(flag) => {
+                        format!("error: the value of {flag} is not valid UTF-8: {shown:?}")
+                    }
+                    None => format!("error: an argument is not valid UTF-8: {shown:?}"),
+                };
+            }
+        }
+    }
+    "error: an argument is not valid UTF-8".to_string()
 }
 
 /// The first line of a clap error, with the possible values of the flag
@@ -351,6 +393,23 @@ mod tests {
             "error: invalid value 'x' for '--format <FORMAT>' [possible values: csv]"
         );
         assert_eq!(one_line(""), "error: invalid arguments");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_value_that_is_not_utf8_is_named_by_its_flag() {
+        use std::os::unix::ffi::OsStringExt;
+        let bad = || std::ffi::OsString::from_vec(b"a\xffb".to_vec());
+        let args = vec!["--seed".into(), "7".into(), "--out_dir".into(), bad()];
+        assert_eq!(
+            not_utf8(args.into_iter()),
+            "error: the value of --out_dir is not valid UTF-8: \"a\u{fffd}b\""
+        );
+        let mut joined = b"--config=".to_vec();
+        joined.extend(b"\xfe");
+        let args = vec![std::ffi::OsString::from_vec(joined)];
+        assert!(not_utf8(args.into_iter()).starts_with("error: the value of --config is"));
+        assert!(not_utf8(vec![bad()].into_iter()).starts_with("error: an argument is not"));
     }
 
     #[test]

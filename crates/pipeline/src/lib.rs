@@ -26,7 +26,7 @@ pub use step3::{
 };
 pub use step4::{fix_ledger_contract_proxy, BACKUP_FILE};
 
-use novawireless_io::{FolderLock, OutputError};
+use novawireless_io::{FileRecord, FolderLock, OutputError, OutputSet};
 use novawireless_sampler::{Baseline, ConfigError};
 use std::path::Path;
 
@@ -49,6 +49,17 @@ impl Format {
         match self {
             Format::Csv => "csv",
             Format::Parquet => "parquet",
+        }
+    }
+
+    /// The name `file` has in the other format, for a table's file name
+    /// (`None` for a receipt or a report).
+    pub fn other_name(file: &str) -> Option<String> {
+        if let Some(stem) = file.strip_suffix(".csv") {
+            Some(format!("{stem}.parquet"))
+        } else {
+            file.strip_suffix(".parquet")
+                .map(|stem| format!("{stem}.csv"))
         }
     }
 
@@ -113,6 +124,36 @@ pub(crate) fn check_mirror(mirror_dir: Option<&Path>) -> Result<(), PipelineErro
         }),
         None => Ok(()),
     }
+}
+
+/// Commits a step's files in one go: its tables and receipts, the copies
+/// of `mirrored` in the params mirror, and the removal from both folders of
+/// the same tables in the other format, an earlier run's files that no
+/// receipt of this run describes. Either folder is the old run's or the new
+/// run's, never a mix, and the two change together.
+pub(crate) fn commit(
+    mut out: OutputSet,
+    mirror_dir: Option<&Path>,
+    mirrored: &[&str],
+) -> Result<Vec<FileRecord>, PipelineError> {
+    let written: Vec<String> = out.records().iter().map(|r| r.path.clone()).collect();
+    for name in written.iter().filter_map(|n| Format::other_name(n)) {
+        out.remove_on_commit(&name);
+    }
+    if let Some(dir) = mirror_dir {
+        let stale: Vec<String> = mirrored
+            .iter()
+            .filter_map(|n| Format::other_name(n))
+            .collect();
+        let stale: Vec<&str> = stale.iter().map(String::as_str).collect();
+        out.mirror_to(dir, mirrored, &stale).map_err(|e| {
+            PipelineError::Output(OutputError {
+                message: format!("cannot mirror (--params_dir): {}", e.message),
+                ..e
+            })
+        })?;
+    }
+    Ok(out.commit()?)
 }
 
 /// Runs `run` holding exclusive locks on `out_dir` and `mirror_dir` (see

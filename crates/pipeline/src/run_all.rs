@@ -40,6 +40,8 @@ pub struct RunAllReport {
     pub billing: BillingCounts,
     /// Every file written, with size and hash.
     pub files: Vec<novawireless_io::FileRecord>,
+    /// The profile's files, with `report`.
+    pub profile_files: Vec<novawireless_io::FileRecord>,
 }
 
 /// `--shard K/N`: the K-th (1-based) of N contiguous customer ranges.
@@ -142,6 +144,9 @@ pub struct RunAllOptions {
     pub shard: Option<Shard>,
     /// Also write the clean twin, [`CLEAN_LEDGER_FILE`].
     pub clean_twin: bool,
+    /// Also write the data profile (`customers_v1_profile.csv` and
+    /// `report.html`) of the committed tables, the folders still locked.
+    pub report: bool,
     /// Output format of the tables (receipts are JSON).
     pub format: Format,
     /// Write the tables with direct I/O ([`OutputSet::set_direct_io`]);
@@ -435,25 +440,30 @@ fn run_all_unlocked(
     if !options.clean_twin {
         out.remove_on_commit(&format.file_name(CLEAN_LEDGER_FILE));
     }
-    let files = out.commit()?;
-    if let Some(mirror_dir) = mirror_dir {
-        let tables = [
-            LEDGER_FILE,
-            ANOMALY_LEDGER_FILE,
-            EXAMPLES_FILE,
-            MANIFEST_FILE,
-        ];
-        let mut names: Vec<String> = tables.iter().map(|n| format.file_name(n)).collect();
-        names.extend([LEDGER_RECEIPT.to_string(), ANOMALY_RECEIPT.to_string()]);
-        let names: Vec<&str> = names.iter().map(String::as_str).collect();
-        novawireless_io::mirror(out_dir, &names, mirror_dir)?;
-    }
+    let tables = [
+        LEDGER_FILE,
+        ANOMALY_LEDGER_FILE,
+        EXAMPLES_FILE,
+        MANIFEST_FILE,
+    ];
+    let mut mirrored: Vec<String> = tables.iter().map(|n| format.file_name(n)).collect();
+    mirrored.extend([LEDGER_RECEIPT.to_string(), ANOMALY_RECEIPT.to_string()]);
+    let mirrored: Vec<&str> = mirrored.iter().map(String::as_str).collect();
+    let files = crate::commit(out, mirror_dir, &mirrored)?;
+    let profile_files = if options.report {
+        novawireless_report::write_profile_locked(out_dir)
+            .map_err(|e| PipelineError::Input(e.to_string()))?
+            .files
+    } else {
+        Vec::new()
+    };
     Ok(RunAllReport {
         step1: step1_counts,
         ledger: flag_counts,
         anomalies: summary,
         billing,
         files,
+        profile_files,
     })
 }
 

@@ -214,7 +214,7 @@ fn generate_customers_unlocked(
         counts,
         &files,
     )?;
-    out.commit()?;
+    crate::commit(out, None, &[])?;
     Ok(Step1Report { counts, files })
 }
 

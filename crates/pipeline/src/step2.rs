@@ -538,11 +538,8 @@ fn build(
     sink.finish(&mut out)?;
     let files = out.records().to_vec();
     write_ledger_receipt(&mut out, in_dir, counts, None, &files, format)?;
-    out.commit()?;
-    if let Some(mirror_dir) = mirror_dir {
-        let ledger = format.file_name(LEDGER_FILE);
-        novawireless_io::mirror(out_dir, &[&ledger, LEDGER_RECEIPT], mirror_dir)?;
-    }
+    let ledger = format.file_name(LEDGER_FILE);
+    crate::commit(out, mirror_dir, &[&ledger, LEDGER_RECEIPT])?;
     Ok(counts)
 }
 

@@ -502,17 +502,14 @@ fn inject_in_groups(
         &files,
         format,
     )?;
-    out.commit()?;
-    if let Some(mirror_dir) = mirror_dir {
-        let mut tables = vec![ANOMALY_LEDGER_FILE, EXAMPLES_FILE, MANIFEST_FILE];
-        if overwrite_base {
-            tables.push(LEDGER_FILE);
-        }
-        let mut names: Vec<String> = tables.iter().map(|n| format.file_name(n)).collect();
-        names.push(ANOMALY_RECEIPT.to_string());
-        let names: Vec<&str> = names.iter().map(String::as_str).collect();
-        novawireless_io::mirror(out_dir, &names, mirror_dir)?;
+    let mut tables = vec![ANOMALY_LEDGER_FILE, EXAMPLES_FILE, MANIFEST_FILE];
+    if overwrite_base {
+        tables.push(LEDGER_FILE);
     }
+    let mut mirrored: Vec<String> = tables.iter().map(|n| format.file_name(n)).collect();
+    mirrored.push(ANOMALY_RECEIPT.to_string());
+    let mirrored: Vec<&str> = mirrored.iter().map(String::as_str).collect();
+    crate::commit(out, mirror_dir, &mirrored)?;
     Ok(summary)
 }
 

@@ -78,10 +78,7 @@ fn fix(
         put_ledger(&mut sink, &mut part, format, &rows, schema)?;
     }
     sink.finish(&mut out)?;
-    out.commit()?;
-    if let Some(mirror_dir) = mirror_dir {
-        novawireless_io::mirror(out_dir, &[&format.file_name(LEDGER_FILE)], mirror_dir)?;
-    }
+    crate::commit(out, mirror_dir, &[&format.file_name(LEDGER_FILE)])?;
     Ok(counts)
 }
 

@@ -166,6 +166,20 @@ pub enum ReportError {
     /// The profile could not be written.
     #[error(transparent)]
     Output(#[from] OutputError),
+    /// The folder is locked by another run (exit code 2).
+    #[error(transparent)]
+    Folder(OutputError),
+}
+
+impl ReportError {
+    /// The exit code of a binary failing with this error: 2 for a folder
+    /// locked by another run, 1 for everything else.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            ReportError::Folder(_) => 2,
+            _ => 1,
+        }
+    }
 }
 
 /// Anomaly counts by label, and where they come from.
@@ -241,7 +255,19 @@ pub(crate) struct Receipt {
 /// has no header or a malformed row (the error names `file:line`), or is a
 /// Parquet file that cannot be read or has a column type without a text
 /// spelling; the receipt is not JSON; the files cannot be written.
+///
+/// The folder's lock ([`novawireless_io::FolderLock`]) is held throughout,
+/// so a run writing there at the same time is waited for by neither: the
+/// second to come is refused.
 pub fn write_profile(out_dir: &Path) -> Result<ProfileSummary, ReportError> {
+    check_folder(out_dir)?;
+    let _lock =
+        novawireless_io::FolderLock::acquire(out_dir, "--out_dir").map_err(ReportError::Folder)?;
+    write_profile_locked(out_dir)
+}
+
+/// The folder exists and is a folder.
+fn check_folder(out_dir: &Path) -> Result<(), ReportError> {
     let folder = out_dir.display().to_string();
     if !out_dir.exists() {
         return Err(ReportError::MissingFolder { path: folder });
@@ -249,6 +275,16 @@ pub fn write_profile(out_dir: &Path) -> Result<ProfileSummary, ReportError> {
     if !out_dir.is_dir() {
         return Err(ReportError::NotAFolder { path: folder });
     }
+    Ok(())
+}
+
+/// [`write_profile`] for a caller that holds the folder's lock already
+/// (`run_all --report`, which profiles the tables it has just committed).
+///
+/// # Errors
+/// As [`write_profile`].
+pub fn write_profile_locked(out_dir: &Path) -> Result<ProfileSummary, ReportError> {
+    check_folder(out_dir)?;
     let receipt = read_receipt(&out_dir.join(RECEIPT_FILE))?;
     let format = read::folder_format(
         out_dir,
