@@ -198,7 +198,7 @@ pub fn at(path: &Path, line: u64) -> String {
     format!("{}:{line}:", path.display())
 }
 
-/// The executables of the step binaries, by name.
+/// The executables of the step binaries (and of `profile`), by name.
 ///
 /// A package's integration tests only get `CARGO_BIN_EXE_*` of its own
 /// binaries, so the tests of `run_all` that compare it with the four step
@@ -227,6 +227,7 @@ pub fn step_binaries() -> &'static BTreeMap<String, String> {
             "build_master_account_ledger",
             "inject_imei_anomalies",
             "fix_ledger_contract_proxy",
+            "profile",
         ];
         let mut command = Command::new(env!("CARGO"));
         command.current_dir(env!("CARGO_MANIFEST_DIR")).args([
