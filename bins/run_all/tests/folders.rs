@@ -410,3 +410,44 @@ fn values_that_are_not_utf8_name_their_flag() {
         assert_eq!(output.status.code(), Some(2));
     }
 }
+
+/// A receipt names the config file without its folder, with the SHA-256 of
+/// its bytes: the same config in two folders gives the same receipt.
+#[test]
+fn receipts_name_the_config_without_its_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let config =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../configs/ibm_telco.json");
+    let receipts: Vec<String> = ["one", "two/deeper"]
+        .iter()
+        .map(|place| {
+            let folder = d.join(place);
+            fs::create_dir_all(&folder).unwrap();
+            fs::copy(&config, folder.join("ibm_telco.json")).unwrap();
+            let out = d.join(format!("out-{}", place.len()));
+            run_ok(
+                RUN_ALL,
+                &[
+                    a("--quiet"),
+                    a("--n_customers"),
+                    a("60"),
+                    a("--no_params_mirror"),
+                    a("--config"),
+                    a(folder.join("ibm_telco.json")),
+                    a("--out_dir"),
+                    a(&out),
+                ],
+            );
+            fs::read_to_string(out.join("customer_generation_receipt.json")).unwrap()
+        })
+        .collect();
+    assert_eq!(receipts[0], receipts[1]);
+    let json: serde_json::Value = serde_json::from_str(&receipts[0]).unwrap();
+    assert_eq!(json["parameters"]["config"], "ibm_telco.json");
+    assert_eq!(
+        json["parameters"]["config_sha256"].as_str().unwrap().len(),
+        64
+    );
+    assert!(!receipts[0].contains(&d.display().to_string()));
+}

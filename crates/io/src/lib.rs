@@ -15,6 +15,6 @@ pub mod read;
 pub mod tables;
 
 pub use lock::{remove_own_temporaries, FolderLock, LOCK_FILE};
-pub use output::{FileRecord, OutputError, OutputSet, TableWriter, TEMP_SUFFIX};
+pub use output::{sha256_hex, FileRecord, OutputError, OutputSet, TableWriter, TEMP_SUFFIX};
 pub use read::InputError;
 pub use tables::LedgerSchema;

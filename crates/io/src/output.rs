@@ -863,6 +863,11 @@ impl Write for StagedWriter {
     }
 }
 
+/// The SHA-256 of `bytes`, lowercase hex, as receipts spell it.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -124,7 +124,12 @@ struct Step1Parameters<'a> {
     p_inject_eip_usage_mismatch: f64,
     p_voice_eip_attach_if_plan: f64,
     usage_snapshot_date: String,
+    /// The config file's name (no folder: receipts hold no path of the
+    /// machine), or `embedded baseline`.
     config: String,
+    /// The SHA-256 of the config file's bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    config_sha256: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     shard: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -241,7 +246,17 @@ pub(crate) fn write_step1_receipt(
             config: options
                 .config
                 .as_ref()
-                .map_or("embedded baseline".into(), |p| p.display().to_string()),
+                .map_or("embedded baseline".into(), |p| {
+                    p.file_name().map_or_else(
+                        || p.display().to_string(),
+                        |n| n.to_string_lossy().into_owned(),
+                    )
+                }),
+            config_sha256: options
+                .config
+                .as_ref()
+                .and_then(|p| std::fs::read(p).ok())
+                .map(|bytes| novawireless_io::sha256_hex(&bytes)),
             shard: shard.map(|s| s.to_string()),
             shard_customers: shard.map(|s| {
                 let r = s.range(options.n_customers);
