@@ -77,19 +77,24 @@ refused() { # refused NAME STATUS ERRFILE NEEDLE...
   done
 }
 
+# until_writing PID DIR: waits until the run PID writes a temporary in DIR
+# (the first pass only counts, in memory), at least one second in; at most
+# 30 s, or until the run ends.
+until_writing() {
+  sleep 1
+  for _ in $(seq 1 300); do
+    [ -n "$(find "$2" -name '*.novawireless-partial' -size +0 2>/dev/null | head -n 1)" ] && break
+    kill -0 "$1" 2>/dev/null || break
+    sleep 0.1
+  done
+}
+
 echo "== 1. SIGKILL halfway through a large run"
 D="$WORK/kill"
 if earlier_run "$D"; then
   "$RUN_ALL" --n_customers 2000000 --out_dir "$D/out" --params_dir "$D/params" >/dev/null 2>"$D/killed.err" &
   PID=$!
-  # Kill once it writes (the first pass only counts, in memory), at least
-  # one second in; at most 30 s.
-  sleep 1
-  for _ in $(seq 1 300); do
-    [ -n "$(find "$D/out" -name '*.novawireless-partial' -size +0 2>/dev/null | head -n 1)" ] && break
-    kill -0 "$PID" 2>/dev/null || break
-    sleep 0.1
-  done
+  until_writing "$PID" "$D/out"
   sleep 0.3
   kill -9 "$PID" 2>/dev/null
   wait "$PID" 2>/dev/null
@@ -249,12 +254,7 @@ for SIG in INT TERM; do
   if earlier_run "$D"; then
     "$RUN_ALL" --n_customers 2000000 --out_dir "$D/out" --params_dir "$D/params" >/dev/null 2>"$D/err" &
     PID=$!
-    sleep 1
-    for _ in $(seq 1 300); do
-      [ -n "$(find "$D/out" -name '*.novawireless-partial' -size +0 2>/dev/null | head -n 1)" ] && break
-      kill -0 "$PID" 2>/dev/null || break
-      sleep 0.1
-    done
+    until_writing "$PID" "$D/out"
     kill -s "$SIG" "$PID" 2>/dev/null
     wait "$PID" 2>/dev/null
     STATUS=$?
