@@ -1,33 +1,6 @@
 //! Step 4: `contract_proxy` → `billing_agreement_type`.
 #![forbid(unsafe_code)]
 
-use novawireless_pipeline::cli::{main_with, LedgerArgs, OutputArgs};
-use novawireless_pipeline::{fix_ledger_contract_proxy, PipelineError};
-use std::time::Instant;
-
-/// Replace the ledger's contract_proxy with billing_agreement_type (a backup is written first).
-#[derive(Debug, clap::Parser)]
-#[command(version, about)]
-struct Args {
-    #[command(flatten)]
-    ledger: LedgerArgs,
-    #[command(flatten)]
-    output: OutputArgs,
-}
-
 fn main() -> std::process::ExitCode {
-    main_with(|args: Args| -> Result<(), PipelineError> {
-        let started = Instant::now();
-        let out_dir = &args.output.out_dir;
-        let in_dir = args.ledger.in_dir.as_deref().unwrap_or(out_dir);
-        let counts =
-            fix_ledger_contract_proxy(in_dir, out_dir, args.ledger.mirror(), args.output.format)?;
-        novawireless_pipeline::say!("{counts}");
-        novawireless_pipeline::cli::report_time(
-            args.output.quiet,
-            "fix_ledger_contract_proxy",
-            started,
-        );
-        Ok(())
-    })
+    novawireless_pipeline::cli::main_with(fix_ledger_contract_proxy::run)
 }

@@ -1,31 +1,6 @@
 //! `profile`: the data profile of an existing `run_all` output folder.
 #![forbid(unsafe_code)]
 
-use novawireless_pipeline::cli::main_with;
-use novawireless_report::{write_profile, ReportError};
-use std::path::PathBuf;
-
-/// Profile an output folder of run_all: writes customers_v1_profile.csv
-/// and report.html into it.
-#[derive(Debug, clap::Parser)]
-#[command(version, about)]
-struct Args {
-    /// The run_all output folder to read; the profile is written there too.
-    #[arg(long = "out_dir", visible_alias = "out-dir", default_value = "output")]
-    out_dir: PathBuf,
-}
-
 fn main() -> std::process::ExitCode {
-    main_with(|args: Args| -> Result<(), ReportError> {
-        let summary = write_profile(&args.out_dir)?;
-        novawireless_pipeline::say!("{summary}");
-        for file in &summary.files {
-            novawireless_pipeline::say!(
-                "wrote {} ({} bytes)",
-                args.out_dir.join(&file.path).display(),
-                file.bytes
-            );
-        }
-        Ok(())
-    })
+    novawireless_pipeline::cli::main_with(profile::run)
 }

@@ -175,19 +175,55 @@ pub struct OutputArgs {
     pub quiet: bool,
 }
 
-/// Runs a binary's main: parses flags with a one-line error on bad input,
-/// runs `body`, and maps its error to a one-line message and exit code 1.
-///
-/// SIGXFSZ is caught first: by default it kills a process that writes past
-/// `ulimit -f`, leaving no message; caught, the write fails with EFBIG
-/// ("File too large") and the run ends with a one-line error like any other
-/// write failure.
-pub fn main_with<A: clap::Parser, E: std::fmt::Display + 'static>(
-    body: impl FnOnce(A) -> Result<(), E>,
+/// How a program failed: its exit code (2 for a bad flag or an unusable
+/// folder, 1 for a failed run) and the one line it prints on stderr.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// The exit code.
+    pub code: u8,
+    /// The one-line message, starting with `error: `.
+    pub message: String,
+}
+
+/// The outcome of a program run from its arguments.
+pub type Outcome = Result<(), Failure>;
+
+/// Runs a binary's main as its process: catches the signals (see
+/// [`run_as_process`]), runs `program` on the process's arguments, prints
+/// its failure on stderr and exits with its code.
+pub fn main_with(
+    program: impl FnOnce(Vec<std::ffi::OsString>) -> Outcome,
 ) -> std::process::ExitCode {
+    std::process::ExitCode::from(run_as_process(program, std::env::args_os().collect()))
+}
+
+/// Runs `program` on `argv` (the program's name first) as a whole process
+/// would: SIGXFSZ and, on SIGINT or SIGTERM, a clean-up are caught first,
+/// and a failure is printed on stderr. Returns the exit code.
+///
+/// SIGXFSZ by default kills a process that writes past `ulimit -f`, leaving
+/// no message; caught, the write fails with EFBIG ("File too large") and
+/// the run ends with a one-line error like any other write failure.
+pub fn run_as_process(
+    program: impl FnOnce(Vec<std::ffi::OsString>) -> Outcome,
+    argv: Vec<std::ffi::OsString>,
+) -> u8 {
     catch_file_size_signal();
-    let args = match A::try_parse() {
-        Ok(args) => args,
+    match program(argv) {
+        Ok(()) => 0,
+        Err(failure) => {
+            eprintln!("{}", failure.message);
+            failure.code
+        }
+    }
+}
+
+/// Parses `argv` (the program's name first) as `A`, with a one-line error
+/// (exit code 2) on bad input. `--help` and `--version` print on stdout and
+/// give `None`.
+pub fn parse_args<A: clap::Parser>(argv: &[std::ffi::OsString]) -> Result<Option<A>, Failure> {
+    match A::try_parse_from(argv) {
+        Ok(args) => Ok(Some(args)),
         Err(e) => {
             use clap::error::ErrorKind;
             if matches!(
@@ -196,35 +232,45 @@ pub fn main_with<A: clap::Parser, E: std::fmt::Display + 'static>(
                     | ErrorKind::DisplayVersion
                     | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
             ) {
-                let _ = e.print();
-                return std::process::ExitCode::SUCCESS;
+                print_out(&e.render().to_string());
+                return Ok(None);
             }
             let message = match e.kind() {
-                ErrorKind::InvalidUtf8 => not_utf8(std::env::args_os().skip(1)),
+                ErrorKind::InvalidUtf8 => not_utf8(argv.iter().skip(1).cloned()),
                 _ => one_line(&e.render().to_string()),
             };
-            eprintln!("{message}");
-            return std::process::ExitCode::from(2);
-        }
-    };
-    match body(args) {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            // A pipeline or report error knows its code (2: an unusable
-            // or locked folder).
-            let any: &dyn std::any::Any = &e;
-            let code = match (
-                any.downcast_ref::<crate::PipelineError>(),
-                any.downcast_ref::<novawireless_report::ReportError>(),
-            ) {
-                (Some(e), _) => e.exit_code(),
-                (_, Some(e)) => e.exit_code(),
-                _ => 1,
-            };
-            std::process::ExitCode::from(code)
+            Err(Failure { code: 2, message })
         }
     }
+}
+
+/// Parses `argv` (the program's name first) as `A` (see [`parse_args`]) and
+/// runs `body`, mapping its error to a one-line message and its exit code.
+/// Installs no signal handler and never exits the process.
+pub fn run_args<A: clap::Parser, E: std::fmt::Display + 'static>(
+    argv: Vec<std::ffi::OsString>,
+    body: impl FnOnce(A) -> Result<(), E>,
+) -> Outcome {
+    let Some(args) = parse_args::<A>(&argv)? else {
+        return Ok(());
+    };
+    body(args).map_err(|e| {
+        // A pipeline or report error knows its code (2: an unusable or
+        // locked folder).
+        let any: &dyn std::any::Any = &e;
+        let code = match (
+            any.downcast_ref::<crate::PipelineError>(),
+            any.downcast_ref::<novawireless_report::ReportError>(),
+        ) {
+            (Some(e), _) => e.exit_code(),
+            (_, Some(e)) => e.exit_code(),
+            _ => 1,
+        };
+        Failure {
+            code,
+            message: format!("error: {e}"),
+        }
+    })
 }
 
 /// The error for a value that is not UTF-8, naming its flag (clap names

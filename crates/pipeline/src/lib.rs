@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 pub mod cli;
+mod in_memory;
 pub mod parallel;
 pub mod progress;
 mod run_all;
@@ -15,6 +16,7 @@ mod step2;
 mod step3;
 mod step4;
 
+pub use in_memory::{empty_tables, run_all_tables, table_names, ArrowTable};
 pub use novawireless_anomalies::AnomalyParams;
 pub use novawireless_billing::BillingCounts;
 pub use run_all::{direct_io_pays, run_all, RunAllOptions, RunAllReport, Shard, CLEAN_LEDGER_FILE};

@@ -103,17 +103,17 @@ impl std::ops::AddAssign for FlagCounts {
 /// The tables `run_all` writes, in order: the index of each in a chunk's
 /// parts and in the writer's sinks.
 /// (The five step-1 tables come first: see [`STEP1_TABLES`].)
-const LEDGER: usize = 5;
-const ANOMALIES: usize = 6;
-const EXAMPLES: usize = 7;
-const MANIFEST: usize = 8;
-const CLEAN: usize = 9;
-const TABLES: usize = 10;
+pub(crate) const LEDGER: usize = 5;
+pub(crate) const ANOMALIES: usize = 6;
+pub(crate) const EXAMPLES: usize = 7;
+pub(crate) const MANIFEST: usize = 8;
+pub(crate) const CLEAN: usize = 9;
+pub(crate) const TABLES: usize = 10;
 
 /// One chunk's output tables, formatted on a worker thread.
 #[derive(Default)]
-struct ChunkOutput {
-    parts: [Part; TABLES],
+pub(crate) struct ChunkOutput {
+    pub(crate) parts: [Part; TABLES],
     step1: Step1Counts,
     flags: FlagCounts,
     final_flags: FlagCounts,
@@ -200,98 +200,143 @@ pub fn run_all(
     })
 }
 
-/// [`run_all`] once its folders are locked.
-fn run_all_unlocked(
-    options: &RunAllOptions,
-    out_dir: &Path,
-    mirror_dir: Option<&Path>,
-) -> Result<RunAllReport, PipelineError> {
-    // Refuse an unusable mirror before anything changes.
-    crate::check_mirror(mirror_dir)?;
-    let generate = &options.generate;
-    let anomalies = &options.anomalies;
-    let shard = options.shard;
-    let baseline = load_baseline(generate.config.as_deref())?;
-    let generator = AccountGenerator::new(
-        &baseline,
-        generate.params.clone(),
-        generate.seed,
-        generate.n_customers,
-    );
-    let population = CustomerRange::new(0, generate.n_customers);
-    let range = shard.map_or(population, |s| s.range(generate.n_customers));
-    // Each chunk's rows are built in recycled vectors: a long run then
-    // allocates (and the kernel zeroes) no fresh memory chunk after chunk.
-    let work = Recycler::<Work>::default();
-    let joined = |c: Chunk, w: &mut Work| -> Result<(), PipelineError> {
-        generator.generate_into(c.range, c.first_line, &mut w.chunk);
+/// The counts of a run, summed over its chunks in order.
+#[derive(Default)]
+pub(crate) struct Totals {
+    pub(crate) step1: Step1Counts,
+    pub(crate) flags: FlagCounts,
+    pub(crate) final_flags: FlagCounts,
+    pub(crate) anomalies: AnomalyCounts,
+    pub(crate) billing: BillingCounts,
+    pub(crate) example_rows: u64,
+    pub(crate) manifest_rows: u64,
+}
+
+impl Totals {
+    fn add(&mut self, o: &mut ChunkOutput) {
+        self.step1 += o.step1;
+        self.example_rows += o.parts[EXAMPLES].rows;
+        self.manifest_rows += o.parts[MANIFEST].rows;
+        self.flags += o.flags;
+        self.final_flags += o.final_flags;
+        self.anomalies += o.anomaly_counts;
+        self.billing += std::mem::take(&mut o.billing);
+    }
+}
+
+/// The chunk job of a run (generate → join → clean twin → inject → bill →
+/// format) and what it needs, built once: the generator, step 3's pools
+/// counted over the whole population, the chunks of the run's range, and
+/// the recycled vectors.
+pub(crate) struct Job<'a> {
+    options: &'a RunAllOptions,
+    format: Format,
+    pub(crate) generator: AccountGenerator,
+    pools: MissingPools,
+    chunks: Vec<Chunk>,
+    work: Recycler<Work>,
+    outputs: Recycler<ChunkOutput>,
+}
+
+/// The ledger with the final columns: anomalies and billing type.
+const FINAL_SCHEMA: LedgerSchema = LedgerSchema {
+    anomaly_type: true,
+    billing_agreement_type: true,
+};
+
+/// The ledger after step 3: anomalies, no billing type yet.
+const ANOMALY_SCHEMA: LedgerSchema = LedgerSchema {
+    anomaly_type: true,
+    billing_agreement_type: false,
+};
+
+impl<'a> Job<'a> {
+    /// Loads the model and runs pass 1: the pools of step 3's missing-IMEI
+    /// draws, over the whole population (a shard needs them too).
+    pub(crate) fn prepare(
+        options: &'a RunAllOptions,
+        format: Format,
+    ) -> Result<Self, PipelineError> {
+        let generate = &options.generate;
+        let baseline = load_baseline(generate.config.as_deref())?;
+        let generator = AccountGenerator::new(
+            &baseline,
+            generate.params.clone(),
+            generate.seed,
+            generate.n_customers,
+        );
+        let population = CustomerRange::new(0, generate.n_customers);
+        let all_chunks = plan(&generator, population, generate.chunk_customers);
+        let mut job = Job {
+            options,
+            format,
+            generator,
+            pools: MissingPools::default(),
+            chunks: Vec::new(),
+            // Each chunk's rows are built in recycled vectors: a long run
+            // then allocates (and the kernel zeroes) no fresh memory chunk
+            // after chunk.
+            work: Recycler::default(),
+            outputs: Recycler::default(),
+        };
+        let counted = Progress::new("pools", generate.n_customers, generate.progress);
+        job.pools = all_chunks
+            .par_iter()
+            .map(|c| {
+                let mut w = job.work.take();
+                job.joined(*c, &mut w)?;
+                let pools = chunk_pools(&mut w.rows, &options.anomalies);
+                job.work.give(w);
+                counted.tick(c.range.len());
+                pools
+            })
+            .try_reduce(MissingPools::default, |a, b| Ok(a + b))?;
+        counted.finish();
+        job.chunks = match options.shard {
+            Some(shard) => plan(
+                &job.generator,
+                shard.range(generate.n_customers),
+                generate.chunk_customers,
+            ),
+            None => all_chunks,
+        };
+        Ok(job)
+    }
+
+    /// The customers of the run: all, or the shard's.
+    pub(crate) fn customers(&self) -> u64 {
+        self.chunks.iter().map(|c| c.range.len()).sum()
+    }
+
+    fn joined(&self, c: Chunk, w: &mut Work) -> Result<(), PipelineError> {
+        self.generator
+            .generate_into(c.range, c.first_line, &mut w.chunk);
         let k = &w.chunk;
         join_into(&k.customers, &k.lines, &k.agreements, &k.usage, &mut w.rows).map_err(internal)
-    };
+    }
 
-    // Pass 1: the pools of step 3's missing-IMEI draws, over the whole
-    // population (a shard needs them too).
-    let all_chunks = plan(&generator, population, generate.chunk_customers);
-    let counted = Progress::new("pools", generate.n_customers, generate.progress);
-    let pools = all_chunks
-        .par_iter()
-        .map(|c| {
-            let mut w = work.take();
-            joined(*c, &mut w)?;
-            let pools = chunk_pools(&mut w.rows, anomalies);
-            work.give(w);
-            counted.tick(c.range.len());
-            pools
-        })
-        .try_reduce(MissingPools::default, |a, b| Ok(a + b))?;
-    counted.finish();
-
-    // Pass 2: every table of this range.
-    let chunks = if range == population {
-        all_chunks
-    } else {
-        plan(&generator, range, generate.chunk_customers)
-    };
-    let final_schema = LedgerSchema {
-        anomaly_type: true,
-        billing_agreement_type: true,
-    };
-    let anomaly_schema = LedgerSchema {
-        anomaly_type: true,
-        billing_agreement_type: false,
-    };
-    let format = options.format;
-    let recycler = Recycler::<ChunkOutput>::default();
-    let process = |c: Chunk| -> Result<ChunkOutput, PipelineError> {
-        let mut o = recycler.take();
-        let mut w = work.take();
-        joined(c, &mut w)?;
+    /// Every table of one chunk, formatted on a worker thread.
+    fn chunk(&self, c: Chunk) -> Result<ChunkOutput, PipelineError> {
+        let format = self.format;
+        let mut o = self.outputs.take();
+        let mut w = self.work.take();
+        self.joined(c, &mut w)?;
         o.step1 = Step1Counts::of(&w.chunk);
         fill_step1(&mut o.parts[..STEP1_TABLES], &w.chunk, format)?;
         let Work { rows, clean, .. } = &mut w;
         o.flags = FlagCounts::default();
         o.flags.add(rows);
-        if options.clean_twin {
-            // The same rows with the generation-time mismatch undone and no
-            // step-3 defect: what the final ledger is once the manifest is undone.
-            clean.clone_from(rows);
-            for r in clean.iter_mut() {
-                if let Some(u) = r.usage.as_mut().filter(|u| u.imei_line_mismatch_flag) {
-                    u.usage_imei = Some(r.line.current_imei);
-                    u.imei_line_mismatch_flag = false;
-                }
-                recompute_flags(r);
-            }
-            novawireless_billing::apply(clean).map_err(internal)?;
+        if self.options.clean_twin {
+            clean_twin(clean, rows)?;
             o.parts[CLEAN].fill(
                 format,
                 &refs(clean),
-                |out, r| tables::ledger_row(out, r, final_schema),
-                |r| parquet::ledger_batch(r, final_schema),
+                |out, r| tables::ledger_row(out, r, FINAL_SCHEMA),
+                |r| parquet::ledger_batch(r, FINAL_SCHEMA),
             )?;
         }
         o.defects.clear();
-        o.anomaly_counts = chunk_inject(rows, anomalies, pools, &mut o.defects)?;
+        o.anomaly_counts = chunk_inject(rows, &self.options.anomalies, self.pools, &mut o.defects)?;
         let p = &mut o.parts;
         p[MANIFEST].fill(format, &refs(&o.defects), tables::manifest_row, |r| {
             parquet::manifest_batch(r)
@@ -299,8 +344,8 @@ fn run_all_unlocked(
         p[ANOMALIES].fill(
             format,
             &refs(rows),
-            |out, r| tables::ledger_row(out, r, anomaly_schema),
-            |r| parquet::ledger_batch(r, anomaly_schema),
+            |out, r| tables::ledger_row(out, r, ANOMALY_SCHEMA),
+            |r| parquet::ledger_batch(r, ANOMALY_SCHEMA),
         )?;
         let examples: Vec<&LedgerRow> = rows.iter().filter(|r| is_example(r)).collect();
         p[EXAMPLES].fill(format, &examples, tables::example_row, |r| {
@@ -314,18 +359,73 @@ fn run_all_unlocked(
         o.parts[LEDGER].fill(
             format,
             &refs(rows),
-            |out, r| tables::ledger_row(out, r, final_schema),
+            |out, r| tables::ledger_row(out, r, FINAL_SCHEMA),
             // The anomaly ledger's columns, but for the billing one.
             |r| match &unbilled {
-                Some(b) => parquet::billed_ledger_batch(b, r, final_schema),
-                None => parquet::ledger_batch(r, final_schema),
+                Some(b) => parquet::billed_ledger_batch(b, r, FINAL_SCHEMA),
+                None => parquet::ledger_batch(r, FINAL_SCHEMA),
             },
         )?;
         o.parts[ANOMALIES].batch = unbilled;
-        work.give(w);
+        self.work.give(w);
         Ok(o)
-    };
+    }
 
+    /// Pass 2: runs the chunk job on every chunk of the range on rayon's
+    /// threads, and `each` on the outputs in chunk order.
+    pub(crate) fn run(
+        &self,
+        mut each: impl FnMut(&ChunkOutput) -> Result<(), PipelineError>,
+    ) -> Result<Totals, PipelineError> {
+        let mut totals = Totals::default();
+        let generate = &self.options.generate;
+        let mut progress = Progress::new("tables", self.customers(), generate.progress);
+        process_in_order(
+            &self.chunks,
+            |c| self.chunk(c),
+            |mut o| {
+                progress.add(o.step1.customers);
+                each(&o)?;
+                totals.add(&mut o);
+                self.outputs.give(o);
+                Ok(())
+            },
+        )?;
+        progress.finish();
+        Ok(totals)
+    }
+}
+
+/// Sets `clean` to `rows` with the generation-time mismatch undone and no
+/// step-3 defect, billed: what the final ledger is once the manifest is
+/// undone.
+fn clean_twin(clean: &mut Vec<LedgerRow>, rows: &[LedgerRow]) -> Result<(), PipelineError> {
+    // As `Vec::clone_from`: the rows' own buffers are reused.
+    clean.truncate(rows.len());
+    let kept = clean.len();
+    clean.clone_from_slice(&rows[..kept]);
+    clean.extend_from_slice(&rows[kept..]);
+    for r in clean.iter_mut() {
+        if let Some(u) = r.usage.as_mut().filter(|u| u.imei_line_mismatch_flag) {
+            u.usage_imei = Some(r.line.current_imei);
+            u.imei_line_mismatch_flag = false;
+        }
+        recompute_flags(r);
+    }
+    novawireless_billing::apply(clean).map_err(internal)?;
+    Ok(())
+}
+
+/// [`run_all`] once its folders are locked.
+fn run_all_unlocked(
+    options: &RunAllOptions,
+    out_dir: &Path,
+    mirror_dir: Option<&Path>,
+) -> Result<RunAllReport, PipelineError> {
+    // Refuse an unusable mirror before anything changes.
+    crate::check_mirror(mirror_dir)?;
+    let format = options.format;
+    let job = Job::prepare(options, format)?;
     let mut out = OutputSet::create(out_dir)?;
     let bytes_per_customer = match format {
         Format::Csv => CSV_BYTES_PER_CUSTOMER,
@@ -334,103 +434,19 @@ fn run_all_unlocked(
     out.set_direct_io(
         options
             .direct_io
-            .unwrap_or_else(|| direct_io_pays(range.len().saturating_mul(bytes_per_customer))),
+            .unwrap_or_else(|| direct_io_pays(job.customers().saturating_mul(bytes_per_customer))),
     );
-    let mut sinks = open_step1(&mut out, format)?;
-    sinks.extend([
-        Sink::ledger(&mut out, format, &[LEDGER_FILE], final_schema)?,
-        Sink::ledger(&mut out, format, &[ANOMALY_LEDGER_FILE], anomaly_schema)?,
-        Sink::open(
-            &mut out,
-            format,
-            &[EXAMPLES_FILE],
-            tables::EXAMPLE_COLUMNS,
-            parquet::example_schema(),
-        )?,
-        Sink::open(
-            &mut out,
-            format,
-            &[MANIFEST_FILE],
-            tables::MANIFEST_COLUMNS,
-            parquet::manifest_schema(),
-        )?,
-    ]);
-    if options.clean_twin {
-        sinks.push(Sink::ledger(
-            &mut out,
-            format,
-            &[CLEAN_LEDGER_FILE],
-            final_schema,
-        )?);
-    }
-    let mut step1_counts = Step1Counts::default();
-    let mut flag_counts = FlagCounts::default();
-    let mut final_counts = FlagCounts::default();
-    let mut anomaly_counts = AnomalyCounts::default();
-    let mut billing = BillingCounts::default();
-    let mut example_rows = 0;
-    let mut manifest_rows = 0;
-    let mut progress = Progress::new("tables", range.len(), generate.progress);
-    process_in_order(&chunks, process, |mut o| {
-        progress.add(o.step1.customers);
+    let mut sinks = open_sinks(&mut out, options)?;
+    let totals = job.run(|o| {
         for (sink, part) in sinks.iter_mut().zip(&o.parts) {
             sink.put(part)?;
         }
-        step1_counts += o.step1;
-        example_rows += o.parts[EXAMPLES].rows;
-        manifest_rows += o.parts[MANIFEST].rows;
-        flag_counts += o.flags;
-        final_counts += o.final_flags;
-        anomaly_counts += o.anomaly_counts;
-        billing += std::mem::take(&mut o.billing);
-        recycler.give(o);
         Ok(())
     })?;
-    progress.finish();
     for sink in sinks {
         sink.finish(&mut out)?;
     }
-    let records = out.records().to_vec();
-    let pick = |names: &[&str]| -> Vec<_> {
-        let names: Vec<String> = names.iter().map(|n| format.file_name(n)).collect();
-        records
-            .iter()
-            .filter(|r| names.contains(&r.path))
-            .cloned()
-            .collect()
-    };
-    write_step1_receipt(
-        &mut out,
-        generate,
-        shard,
-        generator.joint_model().churn_shift(),
-        step1_counts,
-        &pick(&crate::STEP1_FILES[..6]),
-    )?;
-    write_ledger_receipt(
-        &mut out,
-        out_dir,
-        flag_counts,
-        Some(final_counts),
-        &pick(&[LEDGER_FILE]),
-        format,
-    )?;
-    let summary = AnomalySummary::new(&anomaly_counts, example_rows, manifest_rows);
-    write_anomaly_receipt(
-        &mut out,
-        anomalies,
-        true,
-        out_dir,
-        summary,
-        &pick(&[
-            ANOMALY_LEDGER_FILE,
-            EXAMPLES_FILE,
-            MANIFEST_FILE,
-            LEDGER_FILE,
-            CLEAN_LEDGER_FILE,
-        ]),
-        format,
-    )?;
+    let summary = write_receipts(&mut out, options, &job, &totals, out_dir)?;
     // Optional outputs of an earlier run that this one does not write: the
     // profile (written again after the commit with --report) and, without
     // --clean_twin, the clean twin.
@@ -458,13 +474,100 @@ fn run_all_unlocked(
         Vec::new()
     };
     Ok(RunAllReport {
-        step1: step1_counts,
-        ledger: flag_counts,
+        step1: totals.step1,
+        ledger: totals.flags,
         anomalies: summary,
-        billing,
+        billing: totals.billing,
         files,
         profile_files,
     })
+}
+
+/// The sinks of every table of the run, in the order of a chunk's parts.
+fn open_sinks(out: &mut OutputSet, options: &RunAllOptions) -> Result<Vec<Sink>, PipelineError> {
+    let format = options.format;
+    let mut sinks = open_step1(out, format)?;
+    sinks.extend([
+        Sink::ledger(out, format, &[LEDGER_FILE], FINAL_SCHEMA)?,
+        Sink::ledger(out, format, &[ANOMALY_LEDGER_FILE], ANOMALY_SCHEMA)?,
+        Sink::open(
+            out,
+            format,
+            &[EXAMPLES_FILE],
+            tables::EXAMPLE_COLUMNS,
+            parquet::example_schema(),
+        )?,
+        Sink::open(
+            out,
+            format,
+            &[MANIFEST_FILE],
+            tables::MANIFEST_COLUMNS,
+            parquet::manifest_schema(),
+        )?,
+    ]);
+    if options.clean_twin {
+        sinks.push(Sink::ledger(
+            out,
+            format,
+            &[CLEAN_LEDGER_FILE],
+            FINAL_SCHEMA,
+        )?);
+    }
+    Ok(sinks)
+}
+
+/// The three receipts of a run, each listing its files; returns step 3's
+/// summary.
+fn write_receipts(
+    out: &mut OutputSet,
+    options: &RunAllOptions,
+    job: &Job<'_>,
+    totals: &Totals,
+    out_dir: &Path,
+) -> Result<AnomalySummary, PipelineError> {
+    let format = options.format;
+    let records = out.records().to_vec();
+    let pick = |names: &[&str]| -> Vec<_> {
+        let names: Vec<String> = names.iter().map(|n| format.file_name(n)).collect();
+        records
+            .iter()
+            .filter(|r| names.contains(&r.path))
+            .cloned()
+            .collect()
+    };
+    write_step1_receipt(
+        out,
+        &options.generate,
+        options.shard,
+        job.generator.joint_model().churn_shift(),
+        totals.step1,
+        &pick(&crate::STEP1_FILES[..6]),
+    )?;
+    write_ledger_receipt(
+        out,
+        out_dir,
+        totals.flags,
+        Some(totals.final_flags),
+        &pick(&[LEDGER_FILE]),
+        format,
+    )?;
+    let summary = AnomalySummary::new(&totals.anomalies, totals.example_rows, totals.manifest_rows);
+    write_anomaly_receipt(
+        out,
+        &options.anomalies,
+        true,
+        out_dir,
+        summary,
+        &pick(&[
+            ANOMALY_LEDGER_FILE,
+            EXAMPLES_FILE,
+            MANIFEST_FILE,
+            LEDGER_FILE,
+            CLEAN_LEDGER_FILE,
+        ]),
+        format,
+    )?;
+    Ok(summary)
 }
 
 #[cfg(test)]
