@@ -9,6 +9,12 @@
 #   RUNS=5 BENCH_DIR=/mnt/fast scripts/bench.sh
 #   RUNS_LARGE=3 scripts/bench.sh 10000000   # sizes from 10M run once unless set
 #   FORMAT=parquet scripts/bench.sh 10000 1000000 10000000
+#   ARROW=1 scripts/bench.sh 1000000     # novawireless.generate() into Arrow
+#
+# ARROW=1 times the Python package's generate() instead: every table in
+# memory, nothing encoded or written ("MB written" is then the Arrow
+# tables' size). It needs the package installed in PYTHON (default: the
+# venv scripts/test.sh makes, target/test-venv).
 #
 # Needs /usr/bin/time (GNU time) and room for the largest output in
 # BENCH_DIR (about 2.4 KB per customer: 24 GB for 10M).
@@ -24,6 +30,23 @@ mkdir -p "$dir"
 
 cargo build --release --quiet --bin run_all
 bin=target/release/run_all
+arrow=${ARROW:-0}
+python=${PYTHON:-target/test-venv/bin/python}
+if [ "$arrow" = 1 ]; then
+  format=arrow
+  "$python" -c 'import novawireless' || { echo "ARROW=1: novawireless is not installed in $python (run scripts/test.sh, or set PYTHON)" >&2; exit 1; }
+fi
+# The measured command for n customers, in the array cmd; the Arrow job
+# writes its tables' size in bytes to $dir/arrow_bytes.txt.
+job() {
+  if [ "$arrow" = 1 ]; then
+    cmd=("$python" -c 'import sys, novawireless
+t = novawireless.generate(n_customers=int(sys.argv[1]))
+open(sys.argv[2], "w").write(str(sum(x.nbytes for x in t.values())))' "$1" "$dir/arrow_bytes.txt")
+  else
+    cmd=("$bin" --n_customers "$1" --out_dir "$dir/run" --no_params_mirror --quiet --format "$format")
+  fi
+}
 
 echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo "threads: ${RAYON_NUM_THREADS:-$(nproc)}, format: $format"
@@ -43,13 +66,17 @@ for n in "${sizes[@]}"; do
   for _ in $(seq "$r"); do
     rm -rf "$dir/run"
     sync
-    /usr/bin/time -f '%e %M' -o "$dir/time.txt" \
-      "$bin" --n_customers "$n" --out_dir "$dir/run" --no_params_mirror --quiet --format "$format" >/dev/null 2>"$dir/stderr.txt"
+    job "$n"
+    /usr/bin/time -f '%e %M' -o "$dir/time.txt" "${cmd[@]}" >/dev/null 2>"$dir/stderr.txt"
     read -r wall rss < "$dir/time.txt"
     walls+=("$wall")
     [ "$rss" -gt "$rss_max" ] && rss_max=$rss
   done
-  bytes=$(du -sb "$dir/run" | cut -f1)
+  if [ "$arrow" = 1 ]; then
+    bytes=$(cat "$dir/arrow_bytes.txt")
+  else
+    bytes=$(du -sb "$dir/run" | cut -f1)
+  fi
   median=$(printf '%s\n' "${walls[@]}" | sort -n | awk '{a[NR]=$1} END{print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}')
   awk -v n="$n" -v r="$r" -v w="$median" -v b="$bytes" -v rss="$rss_max" -v d="$disk_mbs" 'BEGIN{
     mbs = b/1e6/w

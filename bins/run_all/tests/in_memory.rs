@@ -103,6 +103,17 @@ fn shards_concatenate_to_the_full_tables_and_a_choice_is_kept() {
 }
 
 #[test]
+fn customers_v1_alone_holds_the_customers() {
+    let options = options(&[]);
+    let alone = run_all_tables(&options, Some(&["customers_v1"])).unwrap();
+    let both = run_all_tables(&options, Some(&["customers", "customers_v1"])).unwrap();
+    assert_eq!(alone.len(), 1);
+    assert_eq!(alone[0].rows(), 5000);
+    assert_eq!(whole(&alone[0]), whole(&both[0]));
+    assert_eq!(whole(&alone[0]), whole(&both[1]));
+}
+
+#[test]
 fn an_unknown_table_is_refused_with_the_names() {
     let e = run_all_tables(&options(&[]), Some(&["customer"])).unwrap_err();
     let message = e.to_string();

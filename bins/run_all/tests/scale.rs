@@ -154,3 +154,38 @@ fn a_shard_out_of_range_is_refused() {
         assert!(!root.path().join("out").exists(), "{shard}: output created");
     }
 }
+
+/// The README's merge command (`scripts/merge_shards.sh`), over shard
+/// folders numbered from 0 as a Kubernetes indexed job writes them (and
+/// past 9, so that the order is numeric), gives the full run's tables.
+#[test]
+fn the_readme_merge_script_gives_the_full_run() {
+    let root = tempfile::tempdir().unwrap();
+    let full = root.path().join("full");
+    let args = ["--n_customers", "12000", "--clean_twin"];
+    run_all(&full, "2", &args);
+    let shards = root.path().join("shards");
+    fs::create_dir(&shards).unwrap();
+    for k in 0..12 {
+        let shard = format!("{}/12", k + 1);
+        let mut shard_args = args.to_vec();
+        shard_args.extend(["--shard", &shard]);
+        run_all(&shards.join(k.to_string()), "2", &shard_args);
+    }
+    let merged = root.path().join("merged");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/merge_shards.sh");
+    let output = Command::new("bash")
+        .arg(script)
+        .arg(&shards)
+        .arg(&merged)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    for name in TABLES {
+        assert!(
+            read(&merged, name) == read(&full, name),
+            "{name}: the merged shards differ from the full run"
+        );
+    }
+    assert_eq!(fs::read_dir(&merged).unwrap().count(), TABLES.len());
+}
