@@ -5,9 +5,14 @@ use novawireless_pipeline::cli::{run_args, LedgerArgs, Outcome, OutputArgs};
 use novawireless_pipeline::{build_master_account_ledger, PipelineError, LEDGER_FILE};
 use std::time::Instant;
 
+/// Shown after the flags in `--help`.
+const EXAMPLES: &str = "Examples:
+  build_master_account_ledger                  output/ step-1 tables → output/master_account_ledger.csv
+  build_master_account_ledger --in_dir run1 --out_dir run1 --no_params_mirror";
+
 /// Join customers, lines, EIP agreements and usage into the master account ledger.
 #[derive(Debug, clap::Parser)]
-#[command(version, about)]
+#[command(version, about, after_help = EXAMPLES)]
 struct Args {
     #[command(flatten)]
     ledger: LedgerArgs,

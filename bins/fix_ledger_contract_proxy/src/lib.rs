@@ -5,9 +5,14 @@ use novawireless_pipeline::cli::{run_args, LedgerArgs, Outcome, OutputArgs};
 use novawireless_pipeline::{fix_ledger_contract_proxy, PipelineError};
 use std::time::Instant;
 
+/// Shown after the flags in `--help`.
+const EXAMPLES: &str = "Examples:
+  fix_ledger_contract_proxy                    output/master_account_ledger.csv, backup first
+  fix_ledger_contract_proxy --format parquet --no_params_mirror";
+
 /// Replace the ledger's contract_proxy with billing_agreement_type (a backup is written first).
 #[derive(Debug, clap::Parser)]
-#[command(version, about)]
+#[command(version, about, after_help = EXAMPLES)]
 struct Args {
     #[command(flatten)]
     ledger: LedgerArgs,

@@ -5,9 +5,14 @@ use novawireless_pipeline::cli::{run_args, GenerateArgs, Outcome, OutputArgs};
 use novawireless_pipeline::{generate_customers, GenerateOptions, PipelineError};
 use std::time::Instant;
 
+/// Shown after the flags in `--help`.
+const EXAMPLES: &str = "Examples:
+  generate_customers                           10,000 customers into output/
+  generate_customers --n_customers 500000 --seed 7 --format parquet";
+
 /// Generate NovaWireless customers and their account graph.
 #[derive(Debug, clap::Parser)]
-#[command(version, about)]
+#[command(version, about, after_help = EXAMPLES)]
 struct Args {
     #[command(flatten)]
     generate: GenerateArgs,
@@ -30,10 +35,10 @@ pub fn run(argv: Vec<std::ffi::OsString>) -> Outcome {
         )?;
         for file in &report.files {
             novawireless_pipeline::say!(
-                "wrote {}/{} ({} bytes)",
+                "wrote {}/{} ({})",
                 args.output.out_dir.display(),
                 file.path,
-                file.bytes
+                novawireless_pipeline::cli::size(file.bytes)
             );
         }
         let c = report.counts;

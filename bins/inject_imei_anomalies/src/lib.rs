@@ -7,9 +7,14 @@ use novawireless_pipeline::cli::{
 use novawireless_pipeline::{inject_imei_anomalies, AnomalyParams, PipelineError};
 use std::time::Instant;
 
+/// Shown after the flags in `--help`.
+const EXAMPLES: &str = "Examples:
+  inject_imei_anomalies --overwrite_base       as run_all does: the base ledger gets the defects
+  inject_imei_anomalies --seed 7 --p_mismatch 0.2 --within_customer_only false";
+
 /// Inject IMEI swaps and missing usage IMEIs into the master account ledger.
 #[derive(Debug, clap::Parser)]
-#[command(version, about)]
+#[command(version, about, after_help = EXAMPLES)]
 struct Args {
     /// Seed of the anomaly draws.
     #[arg(long = "seed", default_value = "1337", value_parser = parse_seed, allow_hyphen_values = true)]

@@ -5,6 +5,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use novawireless_pipeline::cli::size;
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -43,15 +44,17 @@ fn profiles_a_folder_and_prints_the_files() {
     }
     let output = run(&["--out_dir", out.to_str().unwrap()], tmp.path());
     assert!(output.status.success(), "{}", stderr(&output));
-    let profile = fs::metadata(out.join("customers_v1_profile.csv"))
-        .unwrap()
-        .len();
-    let report = fs::metadata(out.join("report.html")).unwrap().len();
+    let profile = size(
+        fs::metadata(out.join("customers_v1_profile.csv"))
+            .unwrap()
+            .len(),
+    );
+    let report = size(fs::metadata(out.join("report.html")).unwrap().len());
     assert_eq!(
         String::from_utf8(output.stdout).unwrap(),
         format!(
             "customers 10 lines - devices 5 eip_agreements - ledger rows -\n\
-             wrote {p} ({profile} bytes)\nwrote {r} ({report} bytes)\n",
+             wrote {p} ({profile})\nwrote {r} ({report})\n",
             p = out.join("customers_v1_profile.csv").display(),
             r = out.join("report.html").display(),
         )

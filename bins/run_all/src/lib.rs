@@ -11,9 +11,16 @@ use novawireless_pipeline::{
 use std::path::PathBuf;
 use std::time::Instant;
 
+/// Shown after the flags in `--help`.
+const EXAMPLES: &str = "Examples:
+  run_all                                      10,000 customers into output/
+  run_all --n_customers 1000000 --format parquet --out_dir data
+  run_all --clean_twin --report                also the defect-free ledger and the profile
+  run_all --n_customers 10000000 --shard 2/8 --no_params_mirror --out_dir shards/2";
+
 /// Generate customers, build the ledger, inject IMEI anomalies and fix billing types.
 #[derive(Debug, clap::Parser)]
-#[command(version, about)]
+#[command(version, about, after_help = EXAMPLES)]
 struct Args {
     #[command(flatten)]
     generate: GenerateArgs,
@@ -36,16 +43,19 @@ struct Args {
     /// with the ids, values and anomalies it has in the full run.
     #[arg(long = "shard", value_name = "K/N")]
     shard: Option<Shard>,
-    /// Also write master_account_ledger__clean.csv: the same population with
-    /// no defect injected (same seed, same ids).
+    /// Also write the clean twin, master_account_ledger__clean.csv (.parquet
+    /// with --format parquet): the same population with no defect injected
+    /// (same seed, same ids).
     #[arg(long = "clean_twin", visible_alias = "clean-twin")]
     clean_twin: bool,
     /// Also write the data profile: customers_v1_profile.csv and report.html.
     #[arg(long = "report")]
     report: bool,
-    /// Write the tables with direct I/O (default: when the output exceeds
-    /// 4 GiB or half the memory); the bytes are the same either way.
-    #[arg(long = "direct_io", visible_alias = "direct-io", value_parser = parse_bool, hide = true)]
+    /// Write the tables with direct I/O (O_DIRECT), past the page cache:
+    /// faster, and lighter on memory, for outputs larger than the memory;
+    /// slower for small ones. Default: when the output exceeds 4 GiB or
+    /// half the memory. The bytes are the same either way.
+    #[arg(long = "direct_io", visible_alias = "direct-io", value_parser = parse_bool, value_name = "BOOL")]
     direct_io: Option<bool>,
     #[command(flatten)]
     output: OutputArgs,
@@ -90,18 +100,18 @@ pub fn run(argv: Vec<std::ffi::OsString>) -> Outcome {
         let r = run_all(&options, out_dir, mirror)?;
         for f in &r.files {
             novawireless_pipeline::say!(
-                "wrote {}/{} ({} bytes)",
+                "wrote {}/{} ({})",
                 out_dir.display(),
                 f.path,
-                f.bytes
+                novawireless_pipeline::cli::size(f.bytes)
             );
         }
         for f in &r.profile_files {
             novawireless_pipeline::say!(
-                "wrote {}/{} ({} bytes)",
+                "wrote {}/{} ({})",
                 out_dir.display(),
                 f.path,
-                f.bytes
+                novawireless_pipeline::cli::size(f.bytes)
             );
         }
         if let Some(m) = mirror {

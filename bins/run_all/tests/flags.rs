@@ -218,6 +218,15 @@ fn unknown_flag() {
 }
 
 #[test]
+fn an_unknown_flag_keeps_the_tip_of_a_similar_one() {
+    let stderr = refused_with(2, &["--n_customer", "5"], &[]);
+    assert_eq!(
+        stderr,
+        "error: unexpected argument '--n_customer' found; a similar argument exists: '--n_customers'\n"
+    );
+}
+
+#[test]
 fn a_flag_without_its_value() {
     refused(&["--p_missing"], &["--p_missing"]);
 }

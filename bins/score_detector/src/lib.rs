@@ -5,9 +5,14 @@ use novawireless_pipeline::cli::{run_args, Failure, Outcome};
 use novawireless_scoring::{evaluate, write_json, ScoringError};
 use std::path::PathBuf;
 
+/// Shown after the flags in `--help`.
+const EXAMPLES: &str = "Examples:
+  score_detector --predictions flags.csv       line_id,flag (0 or 1)
+  score_detector --predictions scores.csv --threshold 0.5 --json scores.json";
+
 /// Score a detector's per-line predictions against the injected-defect manifest.
 #[derive(Debug, clap::Parser)]
-#[command(version, about)]
+#[command(version, about, after_help = EXAMPLES)]
 struct Args {
     /// The ground truth: one row per injected defect.
     #[arg(long = "manifest", default_value = "output/anomaly_manifest.csv")]

@@ -31,6 +31,23 @@ macro_rules! say {
     };
 }
 
+/// A file size as people read it, in decimal units with one decimal:
+/// `512 B`, `1.5 kB`, `24.3 MB`, `4.6 GB`.
+pub fn size(bytes: u64) -> String {
+    const UNITS: [&str; 5] = ["kB", "MB", "GB", "TB", "PB"];
+    if bytes < 1000 {
+        return format!("{bytes} B");
+    }
+    let mut value = bytes as f64 / 1000.0;
+    let mut unit = 0;
+    // 999.95 kB would print as 1000.0 kB: it is 1.0 MB.
+    while value >= 999.95 && unit + 1 < UNITS.len() {
+        value /= 1000.0;
+        unit += 1;
+    }
+    format!("{value:.1} {}", UNITS[unit])
+}
+
 /// The run time on stderr, unless `--quiet` (then only errors reach it).
 pub fn report_time(quiet: bool, program: &str, started: std::time::Instant) {
     if !quiet {
@@ -317,12 +334,15 @@ fn one_line(rendered: &str) -> String {
         line.push(' ');
         line.push_str(&listed.join(", "));
     }
-    if let Some(values) = lines
-        .map(str::trim)
-        .find(|l| l.starts_with("[possible values:"))
-    {
-        line.push(' ');
-        line.push_str(values);
+    for extra in lines.map(str::trim) {
+        if extra.starts_with("[possible values:") {
+            line.push(' ');
+            line.push_str(extra);
+        } else if let Some(tip) = extra.strip_prefix("tip: ") {
+            // "a similar argument exists: '--n_customers'", and the like.
+            line.push_str("; ");
+            line.push_str(tip);
+        }
     }
     line
 }
@@ -429,6 +449,24 @@ mod tests {
         let e = parse_n_customers("1e4").unwrap_err();
         assert!(e.contains("not a whole number"), "{e}");
         assert_eq!(parse_n_customers(" 25 ").unwrap(), 25);
+    }
+
+    #[test]
+    fn sizes_read_in_decimal_units() {
+        let cases = [
+            (0, "0 B"),
+            (999, "999 B"),
+            (1000, "1.0 kB"),
+            (1549, "1.5 kB"),
+            (999_949, "999.9 kB"),
+            (999_950, "1.0 MB"),
+            (24_300_000, "24.3 MB"),
+            (4_600_000_000, "4.6 GB"),
+            (u64::MAX, "18446.7 PB"),
+        ];
+        for (bytes, shown) in cases {
+            assert_eq!(size(bytes), shown, "{bytes}");
+        }
     }
 
     #[test]
