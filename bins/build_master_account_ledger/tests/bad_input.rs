@@ -1,4 +1,4 @@
-//! Step 2 on bad step-1 tables (SPEC section 13): each case exits non-zero
+//! Step 2 on bad step-1 tables (README, *Errors and guarantees*): each case exits non-zero
 //! with one line on stderr naming the file (with `file:line:` where a row is
 //! at fault, or the column), and leaves every file of the folder, including
 //! the outputs of an earlier good run, byte for byte as it was.
@@ -389,7 +389,7 @@ fn an_output_folder_that_is_a_file() {
 
 /// Library bug (crates/io/src/read.rs, `CsvTable::open`): a header that
 /// repeats a known column is accepted, and the second copy is silently
-/// ignored, although SPEC 13 refuses columns beyond the expected ones.
+/// ignored, although README, *Errors and guarantees* refuses columns beyond the expected ones.
 #[test]
 fn a_repeated_column() {
     refused(|d| {

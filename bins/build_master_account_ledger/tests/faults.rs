@@ -1,5 +1,5 @@
 //! Step 2 on bad inputs and folders that `bad_input.rs` does not cover
-//! (SPEC section 13): each case exits non-zero with one line on stderr
+//! (README, *Errors and guarantees*): each case exits non-zero with one line on stderr
 //! naming the file (and line), and leaves every file of the folder byte for
 //! byte as it was.
 
@@ -98,7 +98,7 @@ fn an_output_folder_under_a_file_is_refused_before_reading() {
     assert_eq!(output.status.code(), Some(2));
 }
 
-/// SPEC 13 wants no changed output file after a refusal; the mirror folder
+/// README, *Errors and guarantees* wants no changed output file after a refusal; the mirror folder
 /// is only created after the outputs are committed, so a `--params_dir`
 /// under a file fails after `master_account_ledger.csv` was replaced.
 #[test]

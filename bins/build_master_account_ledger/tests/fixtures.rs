@@ -1,6 +1,6 @@
 //! Step 2 on the hand-made tables of `fixtures/small`: the ledger must equal
 //! `fixtures/small/expected/master_account_ledger.csv` (written by hand
-//! from SPEC section 7) byte for byte.
+//! from README, *`master_account_ledger.csv`*) byte for byte.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 

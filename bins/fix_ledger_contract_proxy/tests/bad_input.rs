@@ -1,4 +1,4 @@
-//! Step 4 on bad ledgers (SPEC sections 9 and 13): each case exits non-zero
+//! Step 4 on bad ledgers (README, *`master_account_ledger.csv`* (`billing_agreement_type`) and *Errors and guarantees*): each case exits non-zero
 //! with one line on stderr naming the file (and `file:line:` where a row is
 //! at fault, or the column), writes no backup and leaves every file of the
 //! folder — including the backup of an earlier run — byte for byte as it was.
@@ -124,7 +124,7 @@ fn an_eip_row_whose_eip_exists_flag_is_0() {
     });
 }
 
-/// SPEC 13 wants `file:line:` for a row at fault; step 4 prints
+/// README, *Errors and guarantees* wants `file:line:` for a row at fault; step 4 prints
 /// `file: ledger row 1: …` (a 0-based row index, not the file line 3).
 #[test]
 fn an_eip_row_whose_eip_exists_flag_is_0_names_its_line() {

@@ -1,5 +1,5 @@
 //! Step 4 on bad ledgers and folders that `bad_input.rs` does not cover
-//! (SPEC section 13): each case exits non-zero with one line on stderr
+//! (README, *Errors and guarantees*): each case exits non-zero with one line on stderr
 //! naming the file (and line or column), writes no backup and leaves every
 //! file of the folder byte for byte as it was.
 

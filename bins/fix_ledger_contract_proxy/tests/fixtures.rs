@@ -1,5 +1,5 @@
 //! Step 4 on the hand-written ledgers of `fixtures/small/expected`: the
-//! output is the input with `billing_agreement_type` (SPEC section 9) in
+//! output is the input with `billing_agreement_type` (README, *`master_account_ledger.csv`* (`billing_agreement_type`)) in
 //! `contract_proxy`'s place, valued as `expected/billing_agreement_type.csv`
 //! says per line; the backup is the input byte for byte.
 

@@ -1,5 +1,5 @@
 //! End-to-end checks of the `generate_customers` binary: determinism and
-//! bad input (SPEC sections 12 and 13).
+//! bad input (README, *Scale and sharding* (determinism) and *Errors and guarantees*).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 

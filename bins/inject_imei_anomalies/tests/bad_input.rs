@@ -1,4 +1,4 @@
-//! Step 3 on bad ledgers (SPEC section 13): each case exits non-zero with
+//! Step 3 on bad ledgers (README, *Errors and guarantees*): each case exits non-zero with
 //! one line on stderr naming the file (with `file:line:` where a row is at
 //! fault, or the column), and leaves every file of the folder — the ledger,
 //! and the outputs of an earlier good run — byte for byte as it was, even

@@ -1,5 +1,5 @@
 //! Step 3 on the hand-made step-2 ledger of `fixtures/small/expected`, with
-//! probabilities that make the result deterministic (SPEC section 8 and the
+//! probabilities that make the result deterministic (README, *Step 3* and the
 //! per-row rule of `crates/anomalies`):
 //!
 //! * `--p_mismatch 1 --p_missing 0`: every eligible row is chosen; a

@@ -1,4 +1,4 @@
-//! Step 3 on bad flags (SPEC section 13), one test per case: exit code 2,
+//! Step 3 on bad flags (README, *Errors and guarantees*), one test per case: exit code 2,
 //! one line on stderr naming the flag, and the ledger, the outputs of an
 //! earlier good run and the params mirror byte for byte as they were, even
 //! with `--overwrite_base`.

@@ -1,4 +1,4 @@
-//! `run_all` and its output folders (SPEC sections 10 and 13): a folder that
+//! `run_all` and its output folders (README, *Files* and *Parquet* and *Errors and guarantees*): a folder that
 //! cannot be created is refused before any work, and the temporary files of
 //! a killed run are removed by the next run into the folder. The faults that
 //! need a kill, a file-size limit, a full disk or root (a killed run, `ulimit

@@ -1,4 +1,4 @@
-//! `run_all` on bad flags and bad `--config` files (SPEC section 13), one
+//! `run_all` on bad flags and bad `--config` files (README, *Errors and guarantees*), one
 //! test per case: exit code 2 for a flag and 1 for a config file, one line
 //! on stderr naming the flag (or the file and the field), and every file of
 //! an earlier run — in the output folder and in the params mirror — byte

@@ -1,7 +1,7 @@
-//! End-to-end checks of `run_all`: reproducibility (SPEC 12), equality with
-//! the four step binaries run in sequence (SPEC 3), the params mirror, the
-//! compatibility columns (SPEC 10), and properties of a generated output
-//! parsed back from its CSV files (SPEC 6–9).
+//! End-to-end checks of `run_all`: reproducibility (README, *Scale and sharding* (determinism)), equality with
+//! the four step binaries run in sequence (README, *The pipeline*), the params mirror, the
+//! compatibility columns (README, *Files* and *Parquet*), and properties of a generated output
+//! parsed back from its CSV files (README, *Files*, *`master_account_ledger.csv`* and *Step 3*).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -317,8 +317,8 @@ fn the_compatibility_columns_have_their_exact_names() {
             "{name}"
         );
     }
-    // billing_agreement_type sits where contract_proxy was (SPEC 9), the
-    // label is last (SPEC 8).
+    // billing_agreement_type sits where contract_proxy was (README, *`master_account_ledger.csv`* (`billing_agreement_type`)), the
+    // label is last (README, *Step 3*).
     let anomalies = Table::read(&dir.path().join(ANOMALIES));
     assert_eq!(
         anomalies.col("contract_proxy"),
@@ -434,7 +434,7 @@ fn check_properties(dir: &Path) {
         let recorded = &row[l("usage_eip_agreement_number")];
         let has_agreement = !agreement.is_empty();
 
-        // The flags, recomputed from the columns (SPEC 7, step 3's rule).
+        // The flags, recomputed from the columns (README, *`master_account_ledger.csv`*, step 3's rule).
         let imei_mismatch = has_agreement && !usage_imei.is_empty() && eip_imei != usage_imei;
         let missing = usage_imei.is_empty();
         let eip_mismatch = has_agreement && !recorded.is_empty() && recorded != agreement;

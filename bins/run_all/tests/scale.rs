@@ -1,5 +1,5 @@
 //! Parallel, chunked and sharded runs give the bytes of a plain run
-//! (SPEC section 12).
+//! (README, *Scale and sharding* (determinism)).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 

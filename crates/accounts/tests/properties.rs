@@ -1,4 +1,4 @@
-//! Property tests of step 1 (SPEC sections 5, 6 and 12) over small generated
+//! Property tests of step 1 (README, *Files* and *Scale and sharding* (determinism)) over small generated
 //! populations: arbitrary size, seed and graph parameters.
 //!
 //! Every property generates a whole population and checks an invariant that

@@ -1,5 +1,5 @@
 //! Statistical tests of step 1 on 100,000 customers (seed 42, default
-//! parameters): the baseline marginals of SPEC section 4, the churn-model
+//! parameters): the baseline marginals of README, *The model*, the churn-model
 //! targets and latent traits of section 5, and the rates of the account graph
 //! of section 6.
 //!

@@ -14,7 +14,7 @@ fn set_usage_imei(row: &mut LedgerRow, imei: Option<Imei>) {
     }
 }
 
-/// Injects the IMEI defects of SPEC section 8 into a chunk of the ledger,
+/// Injects the IMEI defects of README, *Step 3* into a chunk of the ledger,
 /// with the per-row Bernoulli selection of section 12.
 ///
 /// `rows` holds whole customers, grouped and in ascending customer order;

@@ -6,7 +6,7 @@
 //! (`missing_usage_imei_capture_failure` on lines with an agreement,
 //! `missing_usage_imei_ghost_line` on lines without), then recomputes the
 //! flags. Every eligible row is chosen by its own Bernoulli draw from its
-//! customer's stream (SPEC section 12), so a customer's defects never depend
+//! customer's stream (README, *Scale and sharding* (determinism)), so a customer's defects never depend
 //! on how the ledger was chunked. Phase B's probabilities need the size of
 //! its pools over the whole ledger: sum [`missing_pools`] over all chunks
 //! first. The crate does no I/O.

@@ -1,6 +1,6 @@
 //! Table readers and writers, atomic output and receipts.
 //!
-//! CSV follows SPEC section 10: a header, commas, RFC 4180 quoting, `\n`
+//! CSV follows README, *Files* and *Parquet*: a header, commas, RFC 4180 quoting, `\n`
 //! line ends, empty strings for missing values, integers as integers, IMEIs
 //! and MSISDNs as digit strings, money with two decimals at most and scores
 //! with six.

@@ -1,4 +1,4 @@
-//! Parquet encoders of every table (SPEC section 10, `--format parquet`).
+//! Parquet encoders of every table (README, *Files* and *Parquet*, `--format parquet`).
 //!
 //! Each table has an Arrow schema whose column names and order are exactly
 //! the CSV ones of [`crate::tables`], and a function that turns typed rows

@@ -463,7 +463,7 @@ mod tests {
     use novawireless_model::{DeviceCategory, DeviceId, Imei, DEVICE_MODELS, SERIALS_PER_TAC};
 
     /// The ledger's column list spells out the joined tables' columns; it
-    /// must stay the exact concatenation the join defines (SPEC section 7).
+    /// must stay the exact concatenation the join defines (README, *`master_account_ledger.csv`*).
     #[test]
     fn ledger_columns_are_the_joined_tables_columns() {
         let mut joined: Vec<&str> = LEDGER_COLUMNS[..14].to_vec();

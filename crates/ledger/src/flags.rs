@@ -27,7 +27,7 @@ pub fn eip_mismatch(agreement: Option<&EipAgreement>, usage: Option<&UsageSnapsh
     }
 }
 
-/// The five flags of a step-2 ledger row (SPEC section 7).
+/// The five flags of a step-2 ledger row (README, *`master_account_ledger.csv`*).
 ///
 /// A line without a usage row counts as missing its usage IMEI.
 /// `upstream_friction_risk` is imei mismatch, or missing usage IMEI, or a 5G

@@ -155,7 +155,7 @@ pub struct RunAllOptions {
     pub direct_io: Option<bool>,
 }
 
-/// Bytes of CSV output per customer, about (SPEC section 14).
+/// Bytes of CSV output per customer, about (README, *Performance*).
 const CSV_BYTES_PER_CUSTOMER: u64 = 2_500;
 
 /// Bytes of Parquet output per customer, about.

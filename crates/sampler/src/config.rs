@@ -301,7 +301,7 @@ impl Default for Baseline {
 }
 
 impl Baseline {
-    /// The embedded default baseline (SPEC section 4).
+    /// The embedded default baseline (README, *The model*).
     #[allow(clippy::missing_panics_doc)]
     pub fn embedded() -> Self {
         static EMBEDDED: OnceLock<Baseline> = OnceLock::new();

@@ -1,7 +1,7 @@
 //! Helpers shared by the binaries' integration tests (included with
 //! `#[path]` from the other `bins/*/tests`): the hand-made fixtures of
 //! `fixtures/small`, running a binary, folder snapshots, and the checks of a
-//! refused run (SPEC section 13).
+//! refused run (README, *Errors and guarantees*).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
 
