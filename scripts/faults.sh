@@ -17,8 +17,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-cargo build --release --quiet -p run_all || {
-  echo "cargo build --release -p run_all failed" >&2
+cargo build --release --quiet --bin run_all || {
+  echo "cargo build --release --bin run_all failed" >&2
   echo "0 passed, 1 failed"
   exit 1
 }

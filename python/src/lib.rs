@@ -9,6 +9,7 @@
 
 use arrow_array::ffi_stream::FFI_ArrowArrayStream;
 use arrow_array::RecordBatchIterator;
+use novawireless_cli as programs;
 use novawireless_pipeline::cli::{run_as_process, Failure, Outcome};
 use novawireless_pipeline::{empty_tables, run_all_tables, ArrowTable};
 use pyo3::exceptions::PyValueError;
@@ -23,13 +24,13 @@ type Program = fn(Vec<OsString>) -> Outcome;
 /// The program of each command-line name.
 fn program(name: &str) -> PyResult<Program> {
     Ok(match name {
-        "run_all" => run_all::run,
-        "generate_customers" => generate_customers::run,
-        "build_master_account_ledger" => build_master_account_ledger::run,
-        "inject_imei_anomalies" => inject_imei_anomalies::run,
-        "fix_ledger_contract_proxy" => fix_ledger_contract_proxy::run,
-        "profile" => profile::run,
-        "score_detector" => score_detector::run,
+        "run_all" => programs::run_all::run,
+        "generate_customers" => programs::generate_customers::run,
+        "build_master_account_ledger" => programs::build_master_account_ledger::run,
+        "inject_imei_anomalies" => programs::inject_imei_anomalies::run,
+        "fix_ledger_contract_proxy" => programs::fix_ledger_contract_proxy::run,
+        "profile" => programs::profile::run,
+        "score_detector" => programs::score_detector::run,
         _ => {
             return Err(PyValueError::new_err(format!(
                 "no program is named {name:?}"
@@ -109,7 +110,7 @@ fn streams(tables: Vec<ArrowTable>) -> Vec<(String, ArrowStream)> {
 
 /// The options `run_all` has with `argv` (its name first), or its failure.
 fn options(argv: &[OsString]) -> Result<novawireless_pipeline::RunAllOptions, Failure> {
-    run_all::parse_options(argv)?.ok_or_else(|| Failure {
+    programs::run_all::parse_options(argv)?.ok_or_else(|| Failure {
         code: 2,
         message: "error: --help and --version do not apply here".to_string(),
     })

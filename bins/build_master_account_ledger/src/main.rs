@@ -1,6 +1,0 @@
-//! Step 2: the master account ledger.
-#![forbid(unsafe_code)]
-
-fn main() -> std::process::ExitCode {
-    novawireless_pipeline::cli::main_with(build_master_account_ledger::run)
-}

@@ -1,0 +1,6 @@
+//! `profile`: the data profile of an existing `run_all` output folder.
+#![forbid(unsafe_code)]
+
+fn main() -> std::process::ExitCode {
+    novawireless_pipeline::cli::main_with(novawireless_cli::profile::run)
+}

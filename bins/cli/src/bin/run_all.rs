@@ -1,0 +1,6 @@
+//! All four steps in one process.
+#![forbid(unsafe_code)]
+
+fn main() -> std::process::ExitCode {
+    novawireless_pipeline::cli::main_with(novawireless_cli::run_all::run)
+}

@@ -1,0 +1,52 @@
+//! Step 2: the master account ledger.
+
+use novawireless_pipeline::cli::{run_args, LedgerArgs, Outcome, OutputArgs};
+use novawireless_pipeline::{build_master_account_ledger, PipelineError, LEDGER_FILE};
+use std::time::Instant;
+
+/// Shown after the flags in `--help`.
+const EXAMPLES: &str = "Examples:
+  build_master_account_ledger                  output/ step-1 tables → output/master_account_ledger.csv
+  build_master_account_ledger --in_dir run1 --out_dir run1 --no_params_mirror";
+
+/// Join customers, lines, EIP agreements and usage into the master account ledger.
+#[derive(Debug, clap::Parser)]
+#[command(version, about, after_help = EXAMPLES)]
+struct Args {
+    #[command(flatten)]
+    ledger: LedgerArgs,
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+/// Runs the program on `argv` (its name first), as the binary does, without
+/// catching signals or exiting: the library entry of the binary.
+pub fn run(argv: Vec<std::ffi::OsString>) -> Outcome {
+    run_args(argv, |args: Args| -> Result<(), PipelineError> {
+        let started = Instant::now();
+        let out_dir = &args.output.out_dir;
+        let in_dir = args.ledger.in_dir.as_deref().unwrap_or(out_dir);
+        let counts =
+            build_master_account_ledger(in_dir, out_dir, args.ledger.mirror(), args.output.format)?;
+        novawireless_pipeline::say!(
+            "wrote {}/{}: {} rows",
+            out_dir.display(),
+            args.output.format.file_name(LEDGER_FILE),
+            counts.rows
+        );
+        novawireless_pipeline::say!(
+            "eip_exists_flag {} imei_mismatch_flag {} missing_usage_imei_flag {} eip_mismatch_flag {} upstream_friction_risk_flag {}",
+            counts.eip_exists_flag,
+            counts.imei_mismatch_flag,
+            counts.missing_usage_imei_flag,
+            counts.eip_mismatch_flag,
+            counts.upstream_friction_risk_flag
+        );
+        novawireless_pipeline::cli::report_time(
+            args.output.quiet,
+            "build_master_account_ledger",
+            started,
+        );
+        Ok(())
+    })
+}

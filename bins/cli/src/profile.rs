@@ -1,0 +1,37 @@
+//! `profile`: the data profile of an existing `run_all` output folder.
+
+use novawireless_pipeline::cli::{run_args, Outcome};
+use novawireless_report::{write_profile, ReportError};
+use std::path::PathBuf;
+
+/// Shown after the flags in `--help`.
+const EXAMPLES: &str = "Examples:
+  profile                                      output/ → output/report.html
+  profile --out_dir data";
+
+/// Profile an output folder of run_all: writes customers_v1_profile.csv
+/// and report.html into it.
+#[derive(Debug, clap::Parser)]
+#[command(version, about, after_help = EXAMPLES)]
+struct Args {
+    /// The run_all output folder to read; the profile is written there too.
+    #[arg(long = "out_dir", visible_alias = "out-dir", default_value = "output")]
+    out_dir: PathBuf,
+}
+
+/// Runs the program on `argv` (its name first), as the binary does, without
+/// catching signals or exiting: the library entry of the binary.
+pub fn run(argv: Vec<std::ffi::OsString>) -> Outcome {
+    run_args(argv, |args: Args| -> Result<(), ReportError> {
+        let summary = write_profile(&args.out_dir)?;
+        novawireless_pipeline::say!("{summary}");
+        for file in &summary.files {
+            novawireless_pipeline::say!(
+                "wrote {} ({})",
+                args.out_dir.join(&file.path).display(),
+                novawireless_pipeline::cli::size(file.bytes)
+            );
+        }
+        Ok(())
+    })
+}

@@ -1,6 +1,0 @@
-//! Step 4: `contract_proxy` → `billing_agreement_type`.
-#![forbid(unsafe_code)]
-
-fn main() -> std::process::ExitCode {
-    novawireless_pipeline::cli::main_with(fix_ledger_contract_proxy::run)
-}

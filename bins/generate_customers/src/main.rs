@@ -1,6 +1,0 @@
-//! Step 1: customers, lines, devices, EIP agreements and usage.
-#![forbid(unsafe_code)]
-
-fn main() -> std::process::ExitCode {
-    novawireless_pipeline::cli::main_with(generate_customers::run)
-}

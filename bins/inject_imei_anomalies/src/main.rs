@@ -1,6 +1,0 @@
-//! Step 3: IMEI anomalies with ground-truth labels.
-#![forbid(unsafe_code)]
-
-fn main() -> std::process::ExitCode {
-    novawireless_pipeline::cli::main_with(inject_imei_anomalies::run)
-}

@@ -1,6 +1,0 @@
-//! `profile`: the data profile of an existing `run_all` output folder.
-#![forbid(unsafe_code)]
-
-fn main() -> std::process::ExitCode {
-    novawireless_pipeline::cli::main_with(profile::run)
-}

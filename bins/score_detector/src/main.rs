@@ -1,6 +1,0 @@
-//! Scores a detector of injected IMEI defects against `anomaly_manifest.csv`.
-#![forbid(unsafe_code)]
-
-fn main() -> std::process::ExitCode {
-    novawireless_pipeline::cli::main_with(score_detector::run)
-}
