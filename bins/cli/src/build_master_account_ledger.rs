@@ -11,7 +11,7 @@ const EXAMPLES: &str = "Examples:
 
 /// Join customers, lines, EIP agreements and usage into the master account ledger.
 #[derive(Debug, clap::Parser)]
-#[command(version, about, after_help = EXAMPLES)]
+#[command(name = "build_master_account_ledger", version, about, after_help = EXAMPLES)]
 struct Args {
     #[command(flatten)]
     ledger: LedgerArgs,

@@ -11,7 +11,7 @@ const EXAMPLES: &str = "Examples:
 
 /// Replace the ledger's contract_proxy with billing_agreement_type (a backup is written first).
 #[derive(Debug, clap::Parser)]
-#[command(version, about, after_help = EXAMPLES)]
+#[command(name = "fix_ledger_contract_proxy", version, about, after_help = EXAMPLES)]
 struct Args {
     #[command(flatten)]
     ledger: LedgerArgs,

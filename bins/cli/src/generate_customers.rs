@@ -11,7 +11,7 @@ const EXAMPLES: &str = "Examples:
 
 /// Generate NovaWireless customers and their account graph.
 #[derive(Debug, clap::Parser)]
-#[command(version, about, after_help = EXAMPLES)]
+#[command(name = "generate_customers", version, about, after_help = EXAMPLES)]
 struct Args {
     #[command(flatten)]
     generate: GenerateArgs,

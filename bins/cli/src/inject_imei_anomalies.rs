@@ -13,7 +13,7 @@ const EXAMPLES: &str = "Examples:
 
 /// Inject IMEI swaps and missing usage IMEIs into the master account ledger.
 #[derive(Debug, clap::Parser)]
-#[command(version, about, after_help = EXAMPLES)]
+#[command(name = "inject_imei_anomalies", version, about, after_help = EXAMPLES)]
 struct Args {
     /// Seed of the anomaly draws.
     #[arg(long = "seed", default_value = "1337", value_parser = parse_seed, allow_hyphen_values = true)]

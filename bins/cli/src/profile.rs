@@ -12,7 +12,7 @@ const EXAMPLES: &str = "Examples:
 /// Profile an output folder of run_all: writes customers_v1_profile.csv
 /// and report.html into it.
 #[derive(Debug, clap::Parser)]
-#[command(version, about, after_help = EXAMPLES)]
+#[command(name = "profile", version, about, after_help = EXAMPLES)]
 struct Args {
     /// The run_all output folder to read; the profile is written there too.
     #[arg(long = "out_dir", visible_alias = "out-dir", default_value = "output")]

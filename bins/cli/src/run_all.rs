@@ -19,7 +19,7 @@ const EXAMPLES: &str = "Examples:
 
 /// Generate customers, build the ledger, inject IMEI anomalies and fix billing types.
 #[derive(Debug, clap::Parser)]
-#[command(version, about, after_help = EXAMPLES)]
+#[command(name = "run_all", version, about, after_help = EXAMPLES)]
 struct Args {
     #[command(flatten)]
     generate: GenerateArgs,

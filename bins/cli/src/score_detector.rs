@@ -11,7 +11,7 @@ const EXAMPLES: &str = "Examples:
 
 /// Score a detector's per-line predictions against the injected-defect manifest.
 #[derive(Debug, clap::Parser)]
-#[command(version, about, after_help = EXAMPLES)]
+#[command(name = "score_detector", version, about, after_help = EXAMPLES)]
 struct Args {
     /// The ground truth: one row per injected defect.
     #[arg(long = "manifest", default_value = "output/anomaly_manifest.csv")]

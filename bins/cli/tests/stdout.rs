@@ -150,3 +150,22 @@ fn step_binaries_into_a_closed_pipe_or_a_full_stdout() {
     assert_one_line_failure("generate_customers > /dev/full", &out);
     assert!(full.path().join("out/customers.csv").is_file());
 }
+
+#[test]
+fn version_names_the_program_and_the_package_version() {
+    for name in [
+        "run_all",
+        "generate_customers",
+        "build_master_account_ledger",
+        "inject_imei_anomalies",
+        "fix_ledger_contract_proxy",
+        "profile",
+        "score_detector",
+    ] {
+        let output = run_ok(step_binary(name), &["--version"]);
+        assert_eq!(
+            String::from_utf8(output.stdout).unwrap(),
+            format!("{name} {}\n", env!("CARGO_PKG_VERSION"))
+        );
+    }
+}

@@ -9,7 +9,8 @@ use std::hint::black_box;
 
 fn generate(c: &mut Criterion) {
     let generator =
-        AccountGenerator::new(&Baseline::embedded(), GraphParams::default(), 42, 1_000_000);
+        AccountGenerator::new(&Baseline::embedded(), GraphParams::default(), 42, 1_000_000)
+            .unwrap();
     let mut group = c.benchmark_group("accounts");
     group.throughput(Throughput::Elements(2048));
     group.bench_function("generate 2048 customers with their graph", |b| {
@@ -29,12 +30,9 @@ fn generate(c: &mut Criterion) {
             b.iter_batched(
                 Baseline::embedded,
                 |baseline| {
-                    black_box(AccountGenerator::new(
-                        &baseline,
-                        GraphParams::default(),
-                        42,
-                        10,
-                    ))
+                    black_box(
+                        AccountGenerator::new(&baseline, GraphParams::default(), 42, 10).unwrap(),
+                    )
                 },
                 BatchSize::SmallInput,
             )

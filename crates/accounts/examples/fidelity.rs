@@ -59,7 +59,7 @@ fn main() {
         },
         None => Baseline::embedded(),
     };
-    let generator = AccountGenerator::new(&baseline, GraphParams::default(), 42, n);
+    let generator = AccountGenerator::new(&baseline, GraphParams::default(), 42, n).unwrap();
     let chunk = generator.generate(CustomerRange::new(0, n), 0);
     let rows: Vec<Row> = chunk
         .customers

@@ -103,16 +103,26 @@ pub struct AccountGenerator {
     term: Categorical<u32>,
 }
 
+/// A population too large to generate: above [`MAX_CUSTOMERS`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{population} customers is above the limit of {MAX_CUSTOMERS}")]
+pub struct PopulationError {
+    /// The population asked for.
+    pub population: u64,
+}
+
 impl AccountGenerator {
-    /// A generator for customers `0..population`.
-    ///
-    /// # Panics
-    /// When `population` exceeds [`MAX_CUSTOMERS`]; callers validate first.
-    pub fn new(baseline: &Baseline, params: GraphParams, seed: u64, population: u64) -> Self {
-        assert!(
-            population <= MAX_CUSTOMERS,
-            "population above MAX_CUSTOMERS"
-        );
+    /// A generator for customers `0..population`; refuses a population
+    /// above [`MAX_CUSTOMERS`].
+    pub fn new(
+        baseline: &Baseline,
+        params: GraphParams,
+        seed: u64,
+        population: u64,
+    ) -> Result<Self, PopulationError> {
+        if population > MAX_CUSTOMERS {
+            return Err(PopulationError { population });
+        }
         #[allow(clippy::unwrap_used)] // constant, valid weights
         let spare_category = Categorical::new(
             vec![DeviceCategory::Handset, DeviceCategory::Gateway5gHsi],
@@ -121,7 +131,7 @@ impl AccountGenerator {
         .unwrap();
         #[allow(clippy::unwrap_used)] // constant, valid weights
         let term = Categorical::new(vec![24, 30, 36], &[0.35, 0.25, 0.40]).unwrap();
-        AccountGenerator {
+        Ok(AccountGenerator {
             joint: baseline.joint_model(),
             baseline: baseline.clone(),
             params,
@@ -133,7 +143,7 @@ impl AccountGenerator {
             agreements: Permutation::new(AGREEMENT_SPACE, mix64(seed ^ 0x4549_5000)),
             spare_category,
             term,
-        }
+        })
     }
 
     /// Number of customers in the population.
@@ -181,7 +191,7 @@ impl AccountGenerator {
     /// use novawireless_accounts::{AccountGenerator, CustomerRange, GraphParams};
     /// use novawireless_sampler::Baseline;
     ///
-    /// let generator = AccountGenerator::new(&Baseline::embedded(), GraphParams::default(), 7, 5_000);
+    /// let generator = AccountGenerator::new(&Baseline::embedded(), GraphParams::default(), 7, 5_000).unwrap();
     /// let mut lines = 0;
     /// for chunk in generator.chunks(CustomerRange::new(1_000, 5_000), 1_024) {
     ///     assert!(chunk.customers.len() <= 1_024);

@@ -10,7 +10,7 @@
 //! use novawireless_accounts::{AccountGenerator, CustomerRange, GraphParams};
 //! use novawireless_sampler::Baseline;
 //!
-//! let generator = AccountGenerator::new(&Baseline::embedded(), GraphParams::default(), 42, 1_000);
+//! let generator = AccountGenerator::new(&Baseline::embedded(), GraphParams::default(), 42, 1_000).unwrap();
 //! let all = generator.generate(CustomerRange::new(0, 1_000), 0);
 //! assert_eq!(all.customers.len(), 1_000);
 //! assert_eq!(all.customers[0].customer_id.to_string(), "C0000001");
@@ -26,7 +26,7 @@ mod generator;
 mod params;
 
 pub use generator::{
-    devices_through, AccountChunk, AccountGenerator, Shape, EXTRA_LINES_P, MAX_CUSTOMERS,
-    MAX_VOICE_LINES, SPARE_GATEWAY_SHARE,
+    devices_through, AccountChunk, AccountGenerator, PopulationError, Shape, EXTRA_LINES_P,
+    MAX_CUSTOMERS, MAX_VOICE_LINES, SPARE_GATEWAY_SHARE,
 };
 pub use params::{CustomerRange, GraphParams};

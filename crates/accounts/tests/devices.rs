@@ -14,7 +14,7 @@ proptest! {
 
     #[test]
     fn tacs_match_the_device_category(seed in any::<u64>(), n in 1u64..400) {
-        let generator = AccountGenerator::new(&Baseline::embedded(), GraphParams::default(), seed, n);
+        let generator = AccountGenerator::new(&Baseline::embedded(), GraphParams::default(), seed, n).unwrap();
         let chunk = generator.generate(CustomerRange::new(0, n), 0);
         for d in &chunk.devices {
             let model = d.imei.device_model().expect("every IMEI has a catalogue TAC");
@@ -34,7 +34,8 @@ proptest! {
 #[test]
 fn every_model_of_the_catalogue_is_used_about_equally() {
     let n = 50_000;
-    let generator = AccountGenerator::new(&Baseline::embedded(), GraphParams::default(), 42, n);
+    let generator =
+        AccountGenerator::new(&Baseline::embedded(), GraphParams::default(), 42, n).unwrap();
     let chunk = generator.generate(CustomerRange::new(0, n), 0);
     for category in [DeviceCategory::Handset, DeviceCategory::Gateway5gHsi] {
         let mut counts: BTreeMap<&str, u64> = BTreeMap::new();

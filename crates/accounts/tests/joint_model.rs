@@ -28,7 +28,8 @@ fn ibm_config() -> Baseline {
 fn population() -> &'static [Row] {
     static ROWS: OnceLock<Vec<Row>> = OnceLock::new();
     ROWS.get_or_init(|| {
-        let generator = AccountGenerator::new(&ibm_config(), GraphParams::default(), 42, N);
+        let generator =
+            AccountGenerator::new(&ibm_config(), GraphParams::default(), 42, N).unwrap();
         let chunk = generator.generate(CustomerRange::new(0, N), 0);
         chunk
             .customers

@@ -59,7 +59,7 @@ fn population() -> impl Strategy<Value = (u64, u64, GraphParams)> {
 }
 
 fn generator(n: u64, seed: u64, params: &GraphParams) -> AccountGenerator {
-    AccountGenerator::new(&Baseline::embedded(), params.clone(), seed, n)
+    AccountGenerator::new(&Baseline::embedded(), params.clone(), seed, n).unwrap()
 }
 
 fn generate_all(n: u64, seed: u64, params: &GraphParams) -> AccountChunk {

@@ -69,7 +69,8 @@ fn population() -> &'static Population {
     static POPULATION: OnceLock<Population> = OnceLock::new();
     POPULATION.get_or_init(|| {
         let params = GraphParams::default();
-        let generator = AccountGenerator::new(&Baseline::embedded(), params.clone(), SEED, N);
+        let generator =
+            AccountGenerator::new(&Baseline::embedded(), params.clone(), SEED, N).unwrap();
         let chunk = generator.generate(CustomerRange::new(0, N), 0);
         let mut line_ranges = Vec::with_capacity(chunk.customers.len());
         let mut start = 0;

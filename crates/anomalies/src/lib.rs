@@ -16,7 +16,7 @@
 //! use novawireless_anomalies::{inject, is_example, missing_pools, AnomalyParams};
 //! use novawireless_sampler::Baseline;
 //!
-//! let generator = AccountGenerator::new(&Baseline::embedded(), GraphParams::default(), 42, 1_000);
+//! let generator = AccountGenerator::new(&Baseline::embedded(), GraphParams::default(), 42, 1_000).unwrap();
 //! let c = generator.generate(CustomerRange::new(0, 1_000), 0);
 //! let mut ledger = novawireless_ledger::join(&c.customers, &c.lines, &c.agreements, &c.usage).unwrap();
 //!

@@ -12,7 +12,8 @@ use novawireless_model::{AnomalyLabel, LedgerRow, ProductType};
 use novawireless_sampler::Baseline;
 
 fn generated_ledger(n: u64, seed: u64) -> Vec<LedgerRow> {
-    let generator = AccountGenerator::new(&Baseline::embedded(), GraphParams::default(), seed, n);
+    let generator =
+        AccountGenerator::new(&Baseline::embedded(), GraphParams::default(), seed, n).unwrap();
     let c = generator.generate(CustomerRange::new(0, n), 0);
     join(&c.customers, &c.lines, &c.agreements, &c.usage).unwrap()
 }

@@ -14,7 +14,7 @@
 //! use novawireless_model::BillingAgreementType;
 //! use novawireless_sampler::Baseline;
 //!
-//! let generator = AccountGenerator::new(&Baseline::embedded(), GraphParams::default(), 42, 100);
+//! let generator = AccountGenerator::new(&Baseline::embedded(), GraphParams::default(), 42, 100).unwrap();
 //! let c = generator.generate(CustomerRange::new(0, 100), 0);
 //! let mut ledger = novawireless_ledger::join(&c.customers, &c.lines, &c.agreements, &c.usage).unwrap();
 //!

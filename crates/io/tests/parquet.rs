@@ -34,7 +34,8 @@ struct Tables {
 
 fn population(customers: u64) -> Tables {
     let generator =
-        AccountGenerator::new(&Baseline::embedded(), GraphParams::default(), 42, customers);
+        AccountGenerator::new(&Baseline::embedded(), GraphParams::default(), 42, customers)
+            .unwrap();
     let mut chunk = generator.generate(CustomerRange::new(0, customers), 0);
     let mut ledger = novawireless_ledger::join(
         &chunk.customers,

@@ -1210,7 +1210,7 @@ proptest! {
     #[test]
     fn generated_tables_read_back_from_parquet(seed in any::<u64>(), customers in 1u64..=50) {
         let generator =
-            AccountGenerator::new(&Baseline::embedded(), GraphParams::default(), seed, customers);
+            AccountGenerator::new(&Baseline::embedded(), GraphParams::default(), seed, customers).unwrap();
         let chunk = generator.generate(CustomerRange::new(0, customers), 0);
         prop_assert_eq!(chunk.customers.len() as u64, customers);
         let dir = tempfile::tempdir().unwrap();

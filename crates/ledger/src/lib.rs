@@ -13,7 +13,7 @@
 //! use novawireless_ledger::join;
 //! use novawireless_sampler::Baseline;
 //!
-//! let generator = AccountGenerator::new(&Baseline::embedded(), GraphParams::default(), 42, 100);
+//! let generator = AccountGenerator::new(&Baseline::embedded(), GraphParams::default(), 42, 100).unwrap();
 //! let chunk = generator.generate(CustomerRange::new(0, 100), 0);
 //! let ledger = join(&chunk.customers, &chunk.lines, &chunk.agreements, &chunk.usage).unwrap();
 //! assert_eq!(ledger.len(), chunk.lines.len());

@@ -10,7 +10,8 @@ use novawireless_sampler::Baseline;
 #[test]
 fn chunks_join_to_the_rows_of_the_whole() {
     let n = 2_000;
-    let generator = AccountGenerator::new(&Baseline::embedded(), GraphParams::default(), 42, n);
+    let generator =
+        AccountGenerator::new(&Baseline::embedded(), GraphParams::default(), 42, n).unwrap();
     let all = generator.generate(CustomerRange::new(0, n), 0);
     let whole = join(&all.customers, &all.lines, &all.agreements, &all.usage).unwrap();
     assert_eq!(whole.len(), all.lines.len());
@@ -35,7 +36,8 @@ fn chunks_join_to_the_rows_of_the_whole() {
 #[test]
 fn flags_are_consistent_on_generated_data() {
     let n = 5_000;
-    let generator = AccountGenerator::new(&Baseline::embedded(), GraphParams::default(), 7, n);
+    let generator =
+        AccountGenerator::new(&Baseline::embedded(), GraphParams::default(), 7, n).unwrap();
     let all = generator.generate(CustomerRange::new(0, n), 0);
     let ledger = join(&all.customers, &all.lines, &all.agreements, &all.usage).unwrap();
     let mut mismatches = 0;

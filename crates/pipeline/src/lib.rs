@@ -90,6 +90,9 @@ pub enum PipelineError {
     /// A bad input table.
     #[error("{0}")]
     Input(String),
+    /// A population too large to generate.
+    #[error(transparent)]
+    Population(#[from] novawireless_accounts::PopulationError),
     /// An output or mirror folder that cannot be used: not creatable, or
     /// locked by another run (exit code 2, as for a bad folder flag).
     #[error(transparent)]

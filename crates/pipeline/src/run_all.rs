@@ -264,7 +264,7 @@ impl<'a> Job<'a> {
             generate.params.clone(),
             generate.seed,
             generate.n_customers,
-        );
+        )?;
         let population = CustomerRange::new(0, generate.n_customers);
         let all_chunks = plan(&generator, population, generate.chunk_customers);
         let mut job = Job {

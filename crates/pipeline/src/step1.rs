@@ -169,7 +169,7 @@ fn generate_customers_unlocked(
         options.params.clone(),
         options.seed,
         options.n_customers,
-    );
+    )?;
     let mut out = OutputSet::create(out_dir)?;
     let bytes_per_customer = match options.format {
         crate::Format::Csv => STEP1_CSV_BYTES_PER_CUSTOMER,
