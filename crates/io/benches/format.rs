@@ -4,13 +4,14 @@
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use novawireless_accounts::{AccountGenerator, CustomerRange, GraphParams};
-use novawireless_io::tables;
+use novawireless_io::tables::{Customers, Lines, Usage};
+use novawireless_io::TableDef;
 use novawireless_sampler::Baseline;
 use std::hint::black_box;
 
 fn format(c: &mut Criterion) {
-    let generator =
-        AccountGenerator::new(&Baseline::embedded(), GraphParams::default(), 42, 2048).unwrap();
+    let generator = AccountGenerator::new(&Baseline::embedded(), GraphParams::default(), 42, 2048)
+        .expect("a population within the limit");
     let chunk = generator.generate(CustomerRange::new(0, 2048), 0);
     let mut out = Vec::with_capacity(1 << 20);
     let mut group = c.benchmark_group("csv");
@@ -19,7 +20,7 @@ fn format(c: &mut Criterion) {
         b.iter(|| {
             out.clear();
             for r in &chunk.customers {
-                tables::customer_row(&mut out, r);
+                Customers::csv_row(&mut out, r, ());
             }
             black_box(out.len())
         })
@@ -29,7 +30,7 @@ fn format(c: &mut Criterion) {
         b.iter(|| {
             out.clear();
             for r in &chunk.lines {
-                tables::line_row(&mut out, r);
+                Lines::csv_row(&mut out, r, ());
             }
             black_box(out.len())
         })
@@ -39,7 +40,7 @@ fn format(c: &mut Criterion) {
         b.iter(|| {
             out.clear();
             for r in &chunk.usage {
-                tables::usage_row(&mut out, r);
+                Usage::csv_row(&mut out, r, ());
             }
             black_box(out.len())
         })

@@ -7,13 +7,15 @@
 //!
 //! ```
 //! use novawireless_io::cells::ParquetCells;
-//! use novawireless_io::parquet::{manifest_batch, manifest_schema, ParquetTableWriter};
+//! use novawireless_io::parquet::ParquetTableWriter;
+//! use novawireless_io::schema::TableDef;
+//! use novawireless_io::tables::Manifest;
 //!
 //! let dir = tempfile::tempdir().unwrap();
 //! let path = dir.path().join("anomaly_manifest.parquet");
-//! let mut writer =
-//!     ParquetTableWriter::new(std::fs::File::create(&path).unwrap(), manifest_schema()).unwrap();
-//! writer.write(&manifest_batch(&[]).unwrap()).unwrap();
+//! let file = std::fs::File::create(&path).unwrap();
+//! let mut writer = ParquetTableWriter::new(file, Manifest::schema(())).unwrap();
+//! writer.write(&Manifest::batch(&[], ()).unwrap()).unwrap();
 //! writer.finish().unwrap();
 //!
 //! let mut cells = ParquetCells::open(&path, "anomaly_manifest.parquet").unwrap();
@@ -22,8 +24,8 @@
 //! assert_eq!(cells.next_record(&mut record).unwrap(), None);
 //! ```
 
-use crate::parquet::Kind;
 use crate::read::InputError;
+use crate::schema::Kind;
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
     Date32Type, Date64Type, Decimal128Type, Float32Type, Float64Type, Int16Type, Int32Type,
@@ -116,8 +118,10 @@ impl ParquetCells {
         );
         let (accepted, wanted) = match kind {
             Kind::Text => (string || integer, "text"),
-            Kind::Int => (integer || *found == DataType::Boolean, "whole numbers"),
-            Kind::Float => (
+            Kind::Int | Kind::Flag | Kind::Tac => {
+                (integer || *found == DataType::Boolean, "whole numbers")
+            }
+            Kind::Money | Kind::Score => (
                 integer
                     || matches!(
                         found,
@@ -374,7 +378,7 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-    use crate::parquet::days_since_epoch;
+    use crate::kinds::days_since_epoch;
 
     #[test]
     fn civil_from_days_inverts_days_since_epoch() {

@@ -76,12 +76,29 @@ pub fn text(out: &mut Vec<u8>, value: &str) {
     }
 }
 
-/// A value with a fixed CSV spelling that never needs quoting: ids, IMEIs,
-/// MSISDNs, dates and enums. Written without `core::fmt`, which is the
-/// slowest part of row formatting otherwise.
+/// A value spelled as text: ids, IMEIs, MSISDNs, dates and enums, whose
+/// spelling never needs quoting, and free text (`&str`), quoted in CSV
+/// where it must be. Written without `core::fmt`, which is the slowest part
+/// of row formatting otherwise.
 pub trait Field {
-    /// Appends the value's CSV text.
+    /// Appends the value's text.
     fn put(&self, out: &mut Vec<u8>);
+
+    /// Appends the value as a CSV cell: its text, quoted where RFC 4180
+    /// needs it (only free text can need it).
+    fn csv(&self, out: &mut Vec<u8>) {
+        self.put(out);
+    }
+}
+
+impl Field for &str {
+    fn put(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(self.as_bytes());
+    }
+
+    fn csv(&self, out: &mut Vec<u8>) {
+        text(out, self);
+    }
 }
 
 /// Appends `prefix` and `value` zero-padded to at least `width` digits.

@@ -217,8 +217,9 @@ impl OutputSet {
         &self.dir
     }
 
-    /// Starts a table written to each of `names` (identical copies), with a header.
-    pub fn table(&mut self, names: &[&str], columns: &[&str]) -> Result<TableWriter, OutputError> {
+    /// Starts a table written to each of `names` (identical copies); its
+    /// encoder appends the header like any other bytes.
+    pub fn table(&mut self, names: &[&str]) -> Result<TableWriter, OutputError> {
         let mut files = Vec::with_capacity(names.len());
         for name in names {
             let target = self.dir.join(name);
@@ -233,11 +234,9 @@ impl OutputSet {
                 .map_err(|e| OutputError::write(&target, e))?;
             files.push(staged);
         }
-        let mut buffer = Vec::with_capacity(BLOCK + 4096);
-        crate::tables::header(&mut buffer, columns);
         Ok(TableWriter {
             files,
-            buffer,
+            buffer: Vec::with_capacity(BLOCK + 4096),
             hasher: Sha256::new(),
             bytes: 0,
             rows: 0,
@@ -877,6 +876,12 @@ fn hex(bytes: &[u8]) -> String {
 mod tests {
     use super::*;
 
+    /// The table with the header line `x`.
+    fn with_header(mut t: TableWriter) -> TableWriter {
+        t.append(b"x\n", 0).unwrap();
+        t
+    }
+
     /// Writes a table of `sizes` appends (bytes cycling through the digits,
     /// each append ending in `\n`) to `a.csv` and `b.csv`, with direct I/O
     /// or not; returns both files' bytes, the records, and whether the
@@ -884,7 +889,7 @@ mod tests {
     fn write_table(dir: &Path, sizes: &[usize], direct: bool) -> (Vec<u8>, Vec<FileRecord>, bool) {
         let mut set = OutputSet::create(dir).unwrap();
         set.set_direct_io(direct);
-        let mut t = set.table(&["a.csv", "b.csv"], &["x"]).unwrap();
+        let mut t = with_header(set.table(&["a.csv", "b.csv"]).unwrap());
         let was_direct = t.files.iter().all(|f| f.direct.is_some());
         let mut digit = 0u8;
         for &size in sizes {
@@ -993,7 +998,7 @@ mod tests {
         fs::write(dir.path().join("a.csv"), "old\n").unwrap();
         {
             let mut set = OutputSet::create(dir.path()).unwrap();
-            let mut t = set.table(&["a.csv", "b.csv"], &["x"]).unwrap();
+            let mut t = with_header(set.table(&["a.csv", "b.csv"]).unwrap());
             t.row(|o| o.extend_from_slice(b"1\n")).unwrap();
             set.finish(t).unwrap();
             // Dropped without commit.
@@ -1006,7 +1011,7 @@ mod tests {
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
 
         let mut set = OutputSet::create(dir.path()).unwrap();
-        let mut t = set.table(&["a.csv", "b.csv"], &["x"]).unwrap();
+        let mut t = with_header(set.table(&["a.csv", "b.csv"]).unwrap());
         t.row(|o| o.extend_from_slice(b"1\n")).unwrap();
         set.finish(t).unwrap();
         let records = set.commit().unwrap();

@@ -5,11 +5,9 @@
 //! A UTF-8 byte-order mark and CRLF line ends are accepted.
 
 use crate::cells::ParquetCells;
-use crate::parquet::column_kinds;
-use crate::tables::{
-    AGREEMENT_COLUMNS, CUSTOMER_COLUMNS, LEDGER_ANOMALY, LEDGER_BILLING, LEDGER_COLUMNS,
-    LEDGER_REQUIRED, LINE_COLUMNS, USAGE_COLUMNS,
-};
+use crate::schema::{Column, ColumnId, Presence, TableDef};
+use crate::tables::{agreements, customers, lines, usage};
+use crate::tables::{Agreements, Customers, Ledger, Lines, Usage};
 use novawireless_model::{
     AgreementNumber, AnomalyLabel, BillingAgreementType, Customer, EipAgreement, Imei, LedgerFlags,
     LedgerRow, Line, SnapshotDate, UsageSnapshot,
@@ -46,21 +44,19 @@ pub struct Table {
     path: String,
     source: Source,
     positions: Vec<Option<usize>>,
-    columns: &'static [&'static str],
+    columns: &'static [Column],
     record: csv::StringRecord,
 }
 
 impl Table {
-    /// Opens `path` and checks its header: every column of `required` must
-    /// be present; `optional` columns may be; any other column is an error.
-    /// Columns are looked up by name, in [`Row::text`] and the other
-    /// accessors by their index in `columns = required ++ optional`.
-    /// A Parquet column's type must suit what the column holds.
-    pub fn open(
-        path: &Path,
-        columns: &'static [&'static str],
-        required: usize,
-    ) -> Result<Self, InputError> {
+    /// Opens `path`, a file of table `D`, and checks its header: every
+    /// required column of `D` must be present; optional columns may be; any
+    /// other column is an error. Columns are looked up by name, and
+    /// addressed in [`Row::text`] and the other accessors by their handles
+    /// (`tables::ledger::usage_imei`). A Parquet column's type must suit
+    /// what the column holds.
+    pub fn open<D: TableDef>(path: &Path) -> Result<Self, InputError> {
+        let columns = D::COLUMNS;
         let name = path.display().to_string();
         let (source, header) = if is_parquet(path) {
             let cells = ParquetCells::open(path, &name)?;
@@ -80,19 +76,22 @@ impl Table {
                 i + 1
             )));
         }
-        if let Some(extra) = header.iter().find(|h| !columns.contains(&h.as_str())) {
+        if let Some(extra) = header
+            .iter()
+            .find(|h| !columns.iter().any(|c| c.name == h.as_str()))
+        {
             return Err(InputError(format!("{name}:1: unexpected column {extra:?}")));
         }
         let positions: Vec<Option<usize>> = columns
             .iter()
-            .map(|c| header.iter().position(|h| h == c))
+            .map(|c| header.iter().position(|h| h == c.name))
             .collect();
-        if let Some(missing) = columns[..required]
+        if let Some((missing, _)) = columns
             .iter()
             .zip(&positions)
-            .find(|(_, p)| p.is_none())
+            .find(|(c, p)| c.presence == Presence::Required && p.is_none())
         {
-            if *missing.0 == "contract_proxy"
+            if missing.name == "contract_proxy"
                 && header.iter().any(|h| h == "billing_agreement_type")
             {
                 return Err(InputError(format!(
@@ -104,13 +103,13 @@ impl Table {
             }
             return Err(InputError(format!(
                 "{name}:1: missing column {:?}",
-                missing.0
+                missing.name
             )));
         }
-        if let (Source::Parquet(cells), Some(kinds)) = (&source, column_kinds(columns)) {
-            for (position, kind) in positions.iter().zip(kinds) {
+        if let Source::Parquet(cells) = &source {
+            for (position, column) in positions.iter().zip(columns) {
                 if let Some(position) = *position {
-                    cells.check_kind(position, kind)?;
+                    cells.check_kind(position, column.kind)?;
                 }
             }
         }
@@ -123,9 +122,9 @@ impl Table {
         })
     }
 
-    /// Whether optional column `index` is present.
-    pub fn has(&self, index: usize) -> bool {
-        self.positions[index].is_some()
+    /// Whether optional column `column` is present.
+    pub fn has<D: TableDef>(&self, column: ColumnId<D>) -> bool {
+        self.positions[column.index()].is_some()
     }
 
     /// The file's name as errors print it.
@@ -214,56 +213,67 @@ impl Row<'_> {
         InputError(format!("{}:{}: {message}", self.table.path, self.line))
     }
 
-    /// The raw text of column `index` (empty when an optional column is absent).
-    pub fn text(&self, index: usize) -> &str {
-        self.table.positions[index]
+    /// The name of `column`, checked (in debug builds) to be the column of
+    /// this table that the handle names.
+    fn name<D: TableDef>(&self, column: ColumnId<D>) -> &'static str {
+        let name = self.table.columns[column.index()].name;
+        debug_assert_eq!(name, column.name(), "a handle of another table");
+        name
+    }
+
+    /// The raw text of `column` (empty when an optional column is absent).
+    pub fn text<D: TableDef>(&self, column: ColumnId<D>) -> &str {
+        self.table.positions[column.index()]
             .and_then(|p| self.table.record.get(p))
             .unwrap_or("")
     }
 
-    /// Column `index` parsed as `T`.
-    pub fn parse<T: FromStr>(&self, index: usize) -> Result<T, InputError>
+    /// `column` parsed as `T`.
+    pub fn parse<T: FromStr, D: TableDef>(&self, column: ColumnId<D>) -> Result<T, InputError>
     where
         T::Err: Display,
     {
-        let text = self.text(index);
+        let text = self.text(column);
         text.parse()
-            .map_err(|e| self.error(format_args!("column {}: {e}", self.table.columns[index])))
+            .map_err(|e| self.error(format_args!("column {}: {e}", self.name(column))))
     }
 
-    /// Column `index` parsed as `T`, `None` when empty.
-    pub fn optional<T: FromStr>(&self, index: usize) -> Result<Option<T>, InputError>
+    /// `column` parsed as `T`, `None` when empty.
+    pub fn optional<T: FromStr, D: TableDef>(
+        &self,
+        column: ColumnId<D>,
+    ) -> Result<Option<T>, InputError>
     where
         T::Err: Display,
     {
-        if self.text(index).is_empty() {
+        if self.text(column).is_empty() {
             Ok(None)
         } else {
-            self.parse(index).map(Some)
+            self.parse(column).map(Some)
         }
     }
 
     /// A whole number column.
-    pub fn number<T: FromStr>(&self, index: usize) -> Result<T, InputError> {
-        let text = self.text(index);
+    pub fn number<T: FromStr, D: TableDef>(&self, column: ColumnId<D>) -> Result<T, InputError> {
+        let text = self.text(column);
         text.parse().map_err(|_| {
             self.error(format_args!(
                 "column {}: {text:?} is not a whole number",
-                self.table.columns[index]
+                self.name(column)
             ))
         })
     }
 
     /// A decimal number column.
-    pub fn decimal(&self, index: usize) -> Result<f64, InputError> {
-        let text = self.text(index);
+    pub fn decimal<D: TableDef>(&self, column: ColumnId<D>) -> Result<f64, InputError> {
+        let text = self.text(column);
         text.parse::<f64>()
             .ok()
             .filter(|v| v.is_finite())
             .ok_or_else(|| {
                 self.error(format_args!(
                     "column {}: {text:?} is not a number",
-                    self.table.columns[index]
+                    self.name(column)
                 ))
             })
     }
@@ -271,8 +281,13 @@ impl Row<'_> {
     /// A decimal number column whose values lie in `[low, high]` (money is
     /// written from whole cents, scores from millionths: a value past the
     /// range could not be written back as it was read).
-    pub fn decimal_in(&self, index: usize, low: f64, high: f64) -> Result<f64, InputError> {
-        let value = self.decimal(index)?;
+    pub fn decimal_in<D: TableDef>(
+        &self,
+        column: ColumnId<D>,
+        low: f64,
+        high: f64,
+    ) -> Result<f64, InputError> {
+        let value = self.decimal(column)?;
         if (low..=high).contains(&value) {
             Ok(value)
         } else {
@@ -280,19 +295,19 @@ impl Row<'_> {
             // (`2000000` and `2000000.0`) give the same message.
             Err(self.error(format_args!(
                 "column {}: {value} is outside [{low}, {high}]",
-                self.table.columns[index]
+                self.name(column)
             )))
         }
     }
 
     /// A 0/1 flag column.
-    pub fn flag(&self, index: usize) -> Result<bool, InputError> {
-        match self.text(index) {
+    pub fn flag<D: TableDef>(&self, column: ColumnId<D>) -> Result<bool, InputError> {
+        match self.text(column) {
             "0" => Ok(false),
             "1" => Ok(true),
             other => Err(self.error(format_args!(
                 "column {}: {other:?} is not 0 or 1",
-                self.table.columns[index]
+                self.name(column)
             ))),
         }
     }
@@ -302,49 +317,52 @@ impl Row<'_> {
 /// charges): far inside what whole cents in 64 bits can write.
 pub const MAX_MONEY: f64 = 1e6;
 
-/// Column positions of the customer columns inside a table whose column list
-/// embeds them starting at `offset` (`customer_id` and `account_id` first).
-fn customer(row: &Row<'_>, ids: (usize, usize), offset: usize) -> Result<Customer, InputError> {
-    let c = |i: usize| offset + i - 2;
-    let internet = row.text(c(7));
-    if internet != "5G Home Internet" && internet != "No" {
-        return Err(row.error(format_args!(
-            "column internet_service: {internet:?} is not \"5G Home Internet\" or \"No\""
-        )));
-    }
-    let has_5g_home_internet = row.flag(c(8))?;
-    if (internet == "5G Home Internet") != has_5g_home_internet {
-        return Err(row.error(format_args!(
-            "column internet_service: {internet:?} contradicts has_5g_home_internet {}",
-            u8::from(has_5g_home_internet)
-        )));
-    }
-    Ok(Customer {
-        customer_id: row.parse(ids.0)?,
-        account_id: row.parse(ids.1)?,
-        tenure_months: row.number(c(2))?,
-        monthly_charges: row.decimal_in(c(3), 0.0, MAX_MONEY)?,
-        paperless_billing: row.parse(c(4))?,
-        payment_method: row.parse(c(5))?,
-        contract_proxy: row.parse(c(6))?,
-        has_5g_home_internet,
-        lines_on_account: row.number(c(9))?,
-        device_payment_plan: row.parse(c(10))?,
-        device_term_months: row.number(c(11))?,
-        device_months_remaining: row.number(c(12))?,
-        device_monthly_payment: row.decimal_in(c(13), 0.0, MAX_MONEY)?,
-        online_security: row.parse(c(14))?,
-        online_backup: row.parse(c(15))?,
-        device_protection: row.parse(c(16))?,
-        streaming_tv: row.parse(c(17))?,
-        streaming_movies: row.parse(c(18))?,
-        churn_risk_score: row.decimal_in(c(19), 0.0, 1.0)?,
-        trust_baseline: row.decimal_in(c(20), 0.0, 100.0)?,
-        patience: row.decimal_in(c(21), 0.0, 1.0)?,
-        is_churned: row.flag(c(22))?,
-        repeat_contacts_30d: row.number(c(23))?,
-        last_call_day_index: row.number(c(24))?,
-    })
+/// The customer of a row of table `$table` (`customers` or `ledger`, the
+/// two tables that hold the customer columns), its columns addressed by
+/// that table's handles.
+macro_rules! customer {
+    ($row:expr, $t:ident) => {{
+        let row: &Row<'_> = $row;
+        let internet = row.text($t::internet_service);
+        if internet != "5G Home Internet" && internet != "No" {
+            return Err(row.error(format_args!(
+                "column internet_service: {internet:?} is not \"5G Home Internet\" or \"No\""
+            )));
+        }
+        let has_5g = row.flag($t::has_5g_home_internet)?;
+        if (internet == "5G Home Internet") != has_5g {
+            return Err(row.error(format_args!(
+                "column internet_service: {internet:?} contradicts has_5g_home_internet {}",
+                u8::from(has_5g)
+            )));
+        }
+        Customer {
+            customer_id: row.parse($t::customer_id)?,
+            account_id: row.parse($t::account_id)?,
+            tenure_months: row.number($t::tenure_months)?,
+            monthly_charges: row.decimal_in($t::monthly_charges, 0.0, MAX_MONEY)?,
+            paperless_billing: row.parse($t::paperless_billing)?,
+            payment_method: row.parse($t::payment_method)?,
+            contract_proxy: row.parse($t::contract_proxy)?,
+            has_5g_home_internet: has_5g,
+            lines_on_account: row.number($t::lines_on_account)?,
+            device_payment_plan: row.parse($t::device_payment_plan)?,
+            device_term_months: row.number($t::device_term_months)?,
+            device_months_remaining: row.number($t::device_months_remaining)?,
+            device_monthly_payment: row.decimal_in($t::device_monthly_payment, 0.0, MAX_MONEY)?,
+            online_security: row.parse($t::OnlineSecurity)?,
+            online_backup: row.parse($t::OnlineBackup)?,
+            device_protection: row.parse($t::DeviceProtection)?,
+            streaming_tv: row.parse($t::StreamingTV)?,
+            streaming_movies: row.parse($t::StreamingMovies)?,
+            churn_risk_score: row.decimal_in($t::churn_risk_score, 0.0, 1.0)?,
+            trust_baseline: row.decimal_in($t::trust_baseline, 0.0, 100.0)?,
+            patience: row.decimal_in($t::patience, 0.0, 1.0)?,
+            is_churned: row.flag($t::is_churned)?,
+            repeat_contacts_30d: row.number($t::repeat_contacts_30d)?,
+            last_call_day_index: row.number($t::last_call_day_index)?,
+        }
+    }};
 }
 
 /// A row parser: one typed value from one row of a table.
@@ -360,14 +378,9 @@ pub struct RowReader<T> {
 }
 
 impl<T> RowReader<T> {
-    /// Opens `path`, whose header must hold every column of `columns`.
-    pub fn open(
-        path: &Path,
-        columns: &'static [&'static str],
-        parse: RowParser<T>,
-    ) -> Result<Self, InputError> {
-        let table = Table::open(path, columns, columns.len())?;
-        Ok(Self::new(table, parse))
+    /// Opens `path`, a file of table `D`, to read with `parse`.
+    pub fn open<D: TableDef>(path: &Path, parse: RowParser<T>) -> Result<Self, InputError> {
+        Ok(Self::new(Table::open::<D>(path)?, parse))
     }
 
     /// Reads the rows of an open table with `parse`.
@@ -379,9 +392,9 @@ impl<T> RowReader<T> {
         }
     }
 
-    /// Whether optional column `index` is present.
-    pub fn has(&self, index: usize) -> bool {
-        self.table.has(index)
+    /// Whether optional column `column` is present.
+    pub fn has<D: TableDef>(&self, column: ColumnId<D>) -> bool {
+        self.table.has(column)
     }
 
     /// The file's name as errors print it.
@@ -427,50 +440,53 @@ impl<T> RowReader<T> {
 
 /// Parses a `customers.csv` row.
 pub fn customer_row(row: &Row<'_>) -> Result<Customer, InputError> {
-    customer(row, (0, 1), 2)
+    Ok(customer!(row, customers))
 }
 
 /// Parses a `lines.csv` row.
 pub fn line_row(row: &Row<'_>) -> Result<Line, InputError> {
+    use lines::*;
     Ok(Line {
-        line_id: row.parse(0)?,
-        customer_id: row.parse(1)?,
-        account_id: row.parse(2)?,
-        msisdn: row.parse(3)?,
-        product_type: row.parse(4)?,
-        status: row.parse(5)?,
-        company_owned_equipment_flag: row.flag(6)?,
-        current_imei: row.parse(7)?,
+        line_id: row.parse(line_id)?,
+        customer_id: row.parse(customer_id)?,
+        account_id: row.parse(account_id)?,
+        msisdn: row.parse(msisdn)?,
+        product_type: row.parse(product_type)?,
+        status: row.parse(status)?,
+        company_owned_equipment_flag: row.flag(company_owned_equipment_flag)?,
+        current_imei: row.parse(current_imei)?,
     })
 }
 
 /// Parses an `eip_agreements.csv` row.
 pub fn agreement_row(row: &Row<'_>) -> Result<EipAgreement, InputError> {
+    use agreements::*;
     Ok(EipAgreement {
-        agreement_number: row.parse(0)?,
-        customer_id: row.parse(1)?,
-        account_id: row.parse(2)?,
-        line_id: row.parse(3)?,
-        msisdn: row.parse(4)?,
-        eip_imei: row.parse(5)?,
-        product_type: row.parse(6)?,
-        eip_status: row.parse(7)?,
-        installment_months: row.number(8)?,
+        agreement_number: row.parse(agreement_number)?,
+        customer_id: row.parse(customer_id)?,
+        account_id: row.parse(account_id)?,
+        line_id: row.parse(line_id)?,
+        msisdn: row.parse(msisdn)?,
+        eip_imei: row.parse(eip_imei)?,
+        product_type: row.parse(product_type)?,
+        eip_status: row.parse(eip_status)?,
+        installment_months: row.number(installment_months)?,
     })
 }
 
 /// Parses a `line_device_usage.csv` row.
 pub fn usage_row(row: &Row<'_>) -> Result<UsageSnapshot, InputError> {
+    use usage::*;
     Ok(UsageSnapshot {
-        customer_id: row.parse(0)?,
-        account_id: row.parse(1)?,
-        line_id: row.parse(2)?,
-        msisdn: row.parse(3)?,
-        product_type: row.parse(4)?,
-        usage_imei: row.optional(5)?,
-        usage_snapshot_date: row.parse(6)?,
-        imei_line_mismatch_flag: row.flag(7)?,
-        usage_eip_agreement_number: row.optional(8)?,
+        customer_id: row.parse(customer_id)?,
+        account_id: row.parse(account_id)?,
+        line_id: row.parse(line_id)?,
+        msisdn: row.parse(msisdn)?,
+        product_type: row.parse(product_type)?,
+        usage_imei: row.optional(usage_imei)?,
+        usage_snapshot_date: row.parse(usage_snapshot_date)?,
+        imei_line_mismatch_flag: row.flag(imei_line_mismatch_flag)?,
+        usage_eip_agreement_number: row.optional(usage_eip_agreement_number)?,
     })
 }
 
@@ -492,16 +508,16 @@ pub struct Step1Readers {
 pub fn open_step1(dir: &Path, extension: &str) -> Result<Step1Readers, InputError> {
     let path = |stem: &str| dir.join(format!("{stem}.{extension}"));
     Ok(Step1Readers {
-        customers: RowReader::open(&path("customers"), CUSTOMER_COLUMNS, customer_row)?,
-        lines: RowReader::open(&path("lines"), LINE_COLUMNS, line_row)?,
-        agreements: RowReader::open(&path("eip_agreements"), AGREEMENT_COLUMNS, agreement_row)?,
-        usage: RowReader::open(&path("line_device_usage"), USAGE_COLUMNS, usage_row)?,
+        customers: RowReader::open::<Customers>(&path("customers"), customer_row)?,
+        lines: RowReader::open::<Lines>(&path("lines"), line_row)?,
+        agreements: RowReader::open::<Agreements>(&path("eip_agreements"), agreement_row)?,
+        usage: RowReader::open::<Usage>(&path("line_device_usage"), usage_row)?,
     })
 }
 
 /// Opens a ledger for reading.
 pub fn open_ledger(path: &Path) -> Result<Table, InputError> {
-    Table::open(path, LEDGER_COLUMNS, LEDGER_REQUIRED)
+    Table::open::<Ledger>(path)
 }
 
 /// Opens a ledger for reading row by row with [`ledger_row`].
@@ -511,74 +527,80 @@ pub fn ledger_reader(path: &Path) -> Result<RowReader<LedgerRow>, InputError> {
 
 /// Parses a ledger row.
 pub fn ledger_row(row: &Row<'_>) -> Result<LedgerRow, InputError> {
+    use crate::tables::ledger as l;
     let line = Line {
-        line_id: row.parse(2)?,
-        customer_id: row.parse(0)?,
-        account_id: row.parse(1)?,
-        msisdn: row.parse(3)?,
-        product_type: row.parse(4)?,
-        status: row.parse(5)?,
-        company_owned_equipment_flag: row.flag(14)?,
-        current_imei: row.parse(15)?,
+        line_id: row.parse(l::line_id)?,
+        customer_id: row.parse(l::customer_id)?,
+        account_id: row.parse(l::account_id)?,
+        msisdn: row.parse(l::msisdn)?,
+        product_type: row.parse(l::product_type)?,
+        status: row.parse(l::status)?,
+        company_owned_equipment_flag: row.flag(l::company_owned_equipment_flag)?,
+        current_imei: row.parse(l::current_imei)?,
     };
-    let customer = customer(row, (0, 1), 16)?;
-    let agreement_number: Option<AgreementNumber> = row.optional(6)?;
-    let agreement = match agreement_number {
+    let customer = customer!(row, l);
+    let number: Option<AgreementNumber> = row.optional(l::agreement_number)?;
+    let agreement = match number {
         Some(agreement_number) => Some(EipAgreement {
             agreement_number,
             customer_id: line.customer_id,
             account_id: line.account_id,
             line_id: line.line_id,
             msisdn: line.msisdn,
-            eip_imei: row.parse(7)?,
-            product_type: row.parse(39)?,
-            eip_status: row.parse(40)?,
-            installment_months: row.number(41)?,
+            eip_imei: row.parse(l::eip_imei)?,
+            product_type: row.parse(l::product_type_eip)?,
+            eip_status: row.parse(l::eip_status)?,
+            installment_months: row.number(l::installment_months)?,
         }),
         None => {
-            for i in [7, 39, 40, 41] {
-                if !row.text(i).is_empty() {
+            for column in [
+                l::eip_imei,
+                l::product_type_eip,
+                l::eip_status,
+                l::installment_months,
+            ] {
+                if !row.text(column).is_empty() {
                     return Err(row.error(format_args!(
                         "column {}: set on a line without agreement_number",
-                        LEDGER_COLUMNS[i]
+                        column.name()
                     )));
                 }
             }
             None
         }
     };
-    let usage_date: Option<SnapshotDate> = row.optional(43)?;
-    let usage_imei: Option<Imei> = row.optional(8)?;
+    let usage_date: Option<SnapshotDate> = row.optional(l::usage_snapshot_date)?;
+    let imei: Option<Imei> = row.optional(l::usage_imei)?;
     let usage = match usage_date {
         Some(usage_snapshot_date) => Some(UsageSnapshot {
             customer_id: line.customer_id,
             account_id: line.account_id,
             line_id: line.line_id,
             msisdn: line.msisdn,
-            product_type: row.parse(42)?,
-            usage_imei,
+            product_type: row.parse(l::product_type_usage)?,
+            usage_imei: imei,
             usage_snapshot_date,
-            imei_line_mismatch_flag: row.flag(44)?,
-            usage_eip_agreement_number: row.optional(45)?,
+            imei_line_mismatch_flag: row.flag(l::imei_line_mismatch_flag)?,
+            usage_eip_agreement_number: row.optional(l::usage_eip_agreement_number)?,
         }),
         None => None,
     };
     let flags = LedgerFlags {
-        eip_exists: row.flag(9)?,
-        imei_mismatch: row.flag(10)?,
-        missing_usage_imei: row.flag(11)?,
-        eip_mismatch: row.flag(12)?,
-        upstream_friction_risk: row.flag(13)?,
+        eip_exists: row.flag(l::eip_exists_flag)?,
+        imei_mismatch: row.flag(l::imei_mismatch_flag)?,
+        missing_usage_imei: row.flag(l::missing_usage_imei_flag)?,
+        eip_mismatch: row.flag(l::eip_mismatch_flag)?,
+        upstream_friction_risk: row.flag(l::upstream_friction_risk_flag)?,
     };
-    let imei_anomaly_type: Option<AnomalyLabel> = row.optional(LEDGER_ANOMALY)?;
-    let billing_agreement_type: Option<BillingAgreementType> = row.optional(LEDGER_BILLING)?;
+    let label: Option<AnomalyLabel> = row.optional(l::imei_anomaly_type)?;
+    let billing: Option<BillingAgreementType> = row.optional(l::billing_agreement_type)?;
     Ok(LedgerRow {
         line,
         customer,
         agreement,
         usage,
         flags,
-        imei_anomaly_type,
-        billing_agreement_type,
+        imei_anomaly_type: label,
+        billing_agreement_type: billing,
     })
 }

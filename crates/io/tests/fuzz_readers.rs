@@ -9,8 +9,9 @@
 use novawireless_io::read::{
     agreement_row, customer_row, ledger_reader, line_row, usage_row, RowParser, RowReader,
 };
-use novawireless_io::tables::{AGREEMENT_COLUMNS, CUSTOMER_COLUMNS, LINE_COLUMNS, USAGE_COLUMNS};
+use novawireless_io::tables::{Agreements, Customers, Ledger, LedgerSchema, Lines, Usage};
 use novawireless_io::InputError;
+use novawireless_io::TableDef;
 use proptest::prelude::*;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -46,30 +47,29 @@ impl Table {
         }
     }
 
-    fn columns(self) -> &'static [&'static str] {
+    fn columns(self) -> Vec<&'static str> {
         match self {
-            Table::Customers => CUSTOMER_COLUMNS,
-            Table::Lines => LINE_COLUMNS,
-            Table::Agreements => AGREEMENT_COLUMNS,
-            Table::Usage => USAGE_COLUMNS,
-            Table::Ledger => novawireless_io::tables::LEDGER_COLUMNS,
+            Table::Customers => Customers::names(()),
+            Table::Lines => Lines::names(()),
+            Table::Agreements => Agreements::names(()),
+            Table::Usage => Usage::names(()),
+            Table::Ledger => Ledger::names(LedgerSchema {
+                anomaly_type: true,
+                billing_agreement_type: false,
+            }),
         }
     }
 
     /// Reads every row of `path`: the number of rows, or the first error.
     fn read_all(self, path: &Path) -> Result<u64, InputError> {
-        fn all<T>(
-            path: &Path,
-            columns: &'static [&'static str],
-            parse: RowParser<T>,
-        ) -> Result<u64, InputError> {
-            drain(RowReader::open(path, columns, parse)?)
+        fn all<D: TableDef, T>(path: &Path, parse: RowParser<T>) -> Result<u64, InputError> {
+            drain(RowReader::open::<D>(path, parse)?)
         }
         match self {
-            Table::Customers => all(path, CUSTOMER_COLUMNS, customer_row),
-            Table::Lines => all(path, LINE_COLUMNS, line_row),
-            Table::Agreements => all(path, AGREEMENT_COLUMNS, agreement_row),
-            Table::Usage => all(path, USAGE_COLUMNS, usage_row),
+            Table::Customers => all::<Customers, _>(path, customer_row),
+            Table::Lines => all::<Lines, _>(path, line_row),
+            Table::Agreements => all::<Agreements, _>(path, agreement_row),
+            Table::Usage => all::<Usage, _>(path, usage_row),
             Table::Ledger => drain(ledger_reader(path)?),
         }
     }

@@ -8,13 +8,11 @@ use arrow_array::types::{Date32Type, Float64Type, Int32Type};
 use arrow_array::Array;
 use arrow_schema::DataType;
 use novawireless_accounts::{AccountChunk, AccountGenerator, CustomerRange, GraphParams};
-use novawireless_io::parquet::{
-    agreement_batch, agreement_schema, customer_batch, customer_schema, device_batch,
-    device_schema, example_batch, example_schema, ledger_batch, ledger_schema, line_batch,
-    line_schema, manifest_batch, manifest_schema, usage_batch, usage_schema, ParquetTableWriter,
-    RecordBatch, SchemaRef, CREATED_BY,
+use novawireless_io::parquet::{ParquetTableWriter, RecordBatch, SchemaRef, CREATED_BY};
+use novawireless_io::tables::{
+    Agreements, Customers, Devices, Examples, Ledger, Lines, Manifest, Usage,
 };
-use novawireless_io::{tables, LedgerSchema, OutputSet, TEMP_SUFFIX};
+use novawireless_io::{LedgerSchema, OutputSet, TableDef, TEMP_SUFFIX};
 use novawireless_model::{
     AnomalyLabel, BillingAgreementType, Defect, DefectType, Device, DeviceCategory, DeviceId, Imei,
     LedgerRow,
@@ -138,13 +136,29 @@ struct Table {
     nullable: &'static [&'static str],
 }
 
-fn csv_of<T>(columns: &[&str], rows: &[T], format: impl Fn(&mut Vec<u8>, &T)) -> Vec<u8> {
-    let mut out = Vec::new();
-    tables::header(&mut out, columns);
+/// Table `D` of `rows` with the columns of `variant`, three ways.
+fn table_of<D: TableDef>(
+    name: &str,
+    rows: &[&D::Row],
+    variant: D::Variant,
+    nullable: &'static [&'static str],
+) -> Table {
+    let mut csv = Vec::new();
+    D::csv_header(&mut csv, variant);
     for r in rows {
-        format(&mut out, r);
+        D::csv_row(&mut csv, r, variant);
     }
-    out
+    Table {
+        name: name.into(),
+        schema: D::schema(variant),
+        batch: D::batch(rows, variant).unwrap(),
+        csv,
+        nullable,
+    }
+}
+
+fn refs<T>(rows: &[T]) -> Vec<&T> {
+    rows.iter().collect()
 }
 
 fn is_example(i: usize) -> bool {
@@ -160,86 +174,46 @@ fn all_tables(t: &Tables) -> Vec<Table> {
         .filter(|(i, _)| is_example(*i))
         .map(|(_, r)| r.clone())
         .collect();
+    let examples: Vec<&LedgerRow> = examples.iter().collect();
     let mut all = vec![
-        Table {
-            name: "customers".into(),
-            schema: customer_schema(),
-            batch: customer_batch(&c.customers).unwrap(),
-            csv: csv_of(tables::CUSTOMER_COLUMNS, &c.customers, tables::customer_row),
-            nullable: &[],
-        },
-        Table {
-            name: "lines".into(),
-            schema: line_schema(),
-            batch: line_batch(&c.lines).unwrap(),
-            csv: csv_of(tables::LINE_COLUMNS, &c.lines, tables::line_row),
-            nullable: &[],
-        },
-        Table {
-            name: "devices".into(),
-            schema: device_schema(),
-            batch: device_batch(&c.devices).unwrap(),
-            csv: csv_of(tables::DEVICE_COLUMNS, &c.devices, tables::device_row),
-            nullable: &["make", "model"],
-        },
-        Table {
-            name: "eip_agreements".into(),
-            schema: agreement_schema(),
-            batch: agreement_batch(&c.agreements).unwrap(),
-            csv: csv_of(
-                tables::AGREEMENT_COLUMNS,
-                &c.agreements,
-                tables::agreement_row,
-            ),
-            nullable: &[],
-        },
-        Table {
-            name: "line_device_usage".into(),
-            schema: usage_schema(),
-            batch: usage_batch(&c.usage).unwrap(),
-            csv: csv_of(tables::USAGE_COLUMNS, &c.usage, tables::usage_row),
-            nullable: &["usage_imei", "usage_eip_agreement_number"],
-        },
-        Table {
-            name: "imei_anomaly_examples".into(),
-            schema: example_schema(),
-            // Filtered through an iterator, as the pipeline picks examples.
-            batch: example_batch(
-                t.ledger
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, _)| is_example(*i))
-                    .map(|(_, r)| r),
-            )
-            .unwrap(),
-            csv: csv_of(tables::EXAMPLE_COLUMNS, &examples, tables::example_row),
-            nullable: &[
+        table_of::<Customers>("customers", &refs(&c.customers), (), &[]),
+        table_of::<Lines>("lines", &refs(&c.lines), (), &[]),
+        table_of::<Devices>("devices", &refs(&c.devices), (), &["make", "model"]),
+        table_of::<Agreements>("eip_agreements", &refs(&c.agreements), (), &[]),
+        table_of::<Usage>(
+            "line_device_usage",
+            &refs(&c.usage),
+            (),
+            &["usage_imei", "usage_eip_agreement_number"],
+        ),
+        table_of::<Examples>(
+            "imei_anomaly_examples",
+            &examples,
+            (),
+            &[
                 "agreement_number",
                 "eip_imei",
                 "usage_imei",
                 "imei_anomaly_type",
             ],
-        },
-        Table {
-            name: "anomaly_manifest".into(),
-            schema: manifest_schema(),
-            batch: manifest_batch(&t.defects).unwrap(),
-            csv: csv_of(tables::MANIFEST_COLUMNS, &t.defects, tables::manifest_row),
-            nullable: &["partner_line_id", "clean_value", "injected_value"],
-        },
+        ),
+        table_of::<Manifest>(
+            "anomaly_manifest",
+            &refs(&t.defects),
+            (),
+            &["partner_line_id", "clean_value", "injected_value"],
+        ),
     ];
     for ledger in LEDGER_SCHEMAS {
-        all.push(Table {
-            name: format!(
-                "ledger_anomaly{}_billing{}",
-                ledger.anomaly_type as u8, ledger.billing_agreement_type as u8
-            ),
-            schema: ledger_schema(ledger),
-            batch: ledger_batch(&t.ledger, ledger).unwrap(),
-            csv: csv_of(&ledger.columns(), &t.ledger, |o, r| {
-                tables::ledger_row(o, r, ledger)
-            }),
-            nullable: &[
+        let name = format!(
+            "ledger_anomaly{}_billing{}",
+            ledger.anomaly_type as u8, ledger.billing_agreement_type as u8
+        );
+        all.push(table_of::<Ledger>(
+            &name,
+            &refs(&t.ledger),
+            ledger,
+            &[
                 "agreement_number",
                 "eip_imei",
                 "usage_imei",
@@ -253,7 +227,7 @@ fn all_tables(t: &Tables) -> Vec<Table> {
                 "billing_agreement_type",
                 "imei_anomaly_type",
             ],
-        });
+        ));
     }
     all
 }
@@ -507,8 +481,8 @@ fn bytes_depend_only_on_the_rows() {
 fn empty_tables_are_valid_files() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("empty.parquet");
-    let schema = ledger_schema(LEDGER_SCHEMAS[3]);
-    let batch = ledger_batch(&[], LEDGER_SCHEMAS[3]).unwrap();
+    let schema = Ledger::schema(LEDGER_SCHEMAS[3]);
+    let batch = Ledger::batch(&[], LEDGER_SCHEMAS[3]).unwrap();
     fs::write(&path, parquet_bytes(&schema, &[batch])).unwrap();
     let (read, batches, _) = read_parquet(&path);
     assert_eq!(read, schema);
@@ -519,9 +493,9 @@ fn empty_tables_are_valid_files() {
 fn a_batch_of_another_table_is_refused() {
     let population = population(20);
     let mut out = Vec::new();
-    let mut writer = ParquetTableWriter::new(&mut out, line_schema()).unwrap();
+    let mut writer = ParquetTableWriter::new(&mut out, Lines::schema(())).unwrap();
     let err = writer
-        .write(&customer_batch(&population.chunk.customers).unwrap())
+        .write(&Customers::batch(&refs(&population.chunk.customers), ()).unwrap())
         .unwrap_err();
     assert!(
         err.to_string()
@@ -536,8 +510,8 @@ fn an_unfinished_writer_leaves_nothing_behind() {
     {
         let mut set = OutputSet::create(dir.path()).unwrap();
         let mut staged = set.writer("a.parquet").unwrap();
-        let mut writer = ParquetTableWriter::new(&mut staged, manifest_schema()).unwrap();
-        writer.write(&manifest_batch(&[]).unwrap()).unwrap();
+        let mut writer = ParquetTableWriter::new(&mut staged, Manifest::schema(())).unwrap();
+        writer.write(&Manifest::batch(&[], ()).unwrap()).unwrap();
         writer.finish().unwrap();
         set.finish_writer(staged).unwrap();
         // Dropped without commit.

@@ -12,19 +12,13 @@ use arrow_array::{
 };
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use novawireless_accounts::{AccountGenerator, CustomerRange, GraphParams};
-use novawireless_io::parquet::{
-    agreement_batch, agreement_schema, customer_batch, customer_schema, ledger_batch,
-    ledger_schema, line_batch, line_schema, usage_batch, usage_schema, ParquetTableWriter,
-};
+use novawireless_io::parquet::ParquetTableWriter;
 use novawireless_io::read::{
     agreement_row, customer_row, ledger_reader, line_row, open_step1, usage_row, RowParser,
     RowReader,
 };
-use novawireless_io::tables::{
-    AGREEMENT_COLUMNS, CUSTOMER_COLUMNS, LEDGER_ANOMALY, LEDGER_BILLING, LINE_COLUMNS,
-    USAGE_COLUMNS,
-};
-use novawireless_io::{InputError, LedgerSchema};
+use novawireless_io::tables::{ledger, Agreements, Customers, Ledger, Lines, Usage};
+use novawireless_io::{InputError, LedgerSchema, TableDef};
 use novawireless_model::{Customer, EipAgreement, LedgerRow, Line, UsageSnapshot};
 use novawireless_sampler::Baseline;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
@@ -59,12 +53,70 @@ fn message<T>(result: Result<T, InputError>) -> String {
     }
 }
 
-fn open<T>(
-    path: &Path,
-    columns: &'static [&'static str],
-    parse: RowParser<T>,
-) -> Result<RowReader<T>, InputError> {
-    RowReader::open(path, columns, parse)
+/// The step-1 tables the readers under test read.
+#[derive(Debug, Clone, Copy)]
+enum Columns {
+    Customers,
+    Lines,
+    Agreements,
+    Usage,
+}
+
+const CUSTOMER_COLUMNS: Columns = Columns::Customers;
+const LINE_COLUMNS: Columns = Columns::Lines;
+const AGREEMENT_COLUMNS: Columns = Columns::Agreements;
+const USAGE_COLUMNS: Columns = Columns::Usage;
+
+fn open<T>(path: &Path, columns: Columns, parse: RowParser<T>) -> Result<RowReader<T>, InputError> {
+    match columns {
+        Columns::Customers => RowReader::open::<Customers>(path, parse),
+        Columns::Lines => RowReader::open::<Lines>(path, parse),
+        Columns::Agreements => RowReader::open::<Agreements>(path, parse),
+        Columns::Usage => RowReader::open::<Usage>(path, parse),
+    }
+}
+
+fn customer_schema() -> SchemaRef {
+    Customers::schema(())
+}
+
+fn line_schema() -> SchemaRef {
+    Lines::schema(())
+}
+
+fn agreement_schema() -> SchemaRef {
+    Agreements::schema(())
+}
+
+fn usage_schema() -> SchemaRef {
+    Usage::schema(())
+}
+
+fn ledger_schema(schema: LedgerSchema) -> SchemaRef {
+    Ledger::schema(schema)
+}
+
+fn customer_batch(rows: &[Customer]) -> Result<RecordBatch, arrow_schema::ArrowError> {
+    Customers::batch(&rows.iter().collect::<Vec<_>>(), ())
+}
+
+fn line_batch(rows: &[Line]) -> Result<RecordBatch, arrow_schema::ArrowError> {
+    Lines::batch(&rows.iter().collect::<Vec<_>>(), ())
+}
+
+fn agreement_batch(rows: &[EipAgreement]) -> Result<RecordBatch, arrow_schema::ArrowError> {
+    Agreements::batch(&rows.iter().collect::<Vec<_>>(), ())
+}
+
+fn usage_batch(rows: &[UsageSnapshot]) -> Result<RecordBatch, arrow_schema::ArrowError> {
+    Usage::batch(&rows.iter().collect::<Vec<_>>(), ())
+}
+
+fn ledger_batch(
+    rows: &[LedgerRow],
+    schema: LedgerSchema,
+) -> Result<RecordBatch, arrow_schema::ArrowError> {
+    Ledger::batch(&rows.iter().collect::<Vec<_>>(), schema)
 }
 
 /// Every row of `reader` and its line number; the first error otherwise.
@@ -77,18 +129,14 @@ fn drain<T>(mut reader: RowReader<T>) -> Result<Vec<(T, u64)>, InputError> {
 }
 
 /// Every row of the table at `path`, which must read cleanly.
-fn read_all<T>(
-    path: &Path,
-    columns: &'static [&'static str],
-    parse: RowParser<T>,
-) -> Vec<(T, u64)> {
+fn read_all<T>(path: &Path, columns: Columns, parse: RowParser<T>) -> Vec<(T, u64)> {
     open(path, columns, parse)
         .and_then(drain)
         .unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The first error reading the table at `path` (header or row).
-fn first_error<T>(path: &Path, columns: &'static [&'static str], parse: RowParser<T>) -> String {
+fn first_error<T>(path: &Path, columns: Columns, parse: RowParser<T>) -> String {
     message(open(path, columns, parse).and_then(drain))
 }
 
@@ -265,7 +313,7 @@ fn round_trip<T: PartialEq + Debug + Clone>(
     dir: &Path,
     csv: &str,
     stem: &str,
-    columns: &'static [&'static str],
+    columns: Columns,
     parse: RowParser<T>,
     schema: SchemaRef,
     batch: impl Fn(&[T]) -> RecordBatch,
@@ -373,8 +421,12 @@ fn expected_ledgers_round_trip_through_parquet() {
         ),
     ] {
         let reader = ledger_reader(&fixture(file)).unwrap();
-        assert_eq!(reader.has(LEDGER_ANOMALY), anomaly_type, "{file}");
-        assert!(!reader.has(LEDGER_BILLING), "{file}");
+        assert_eq!(
+            reader.has(ledger::imei_anomaly_type),
+            anomaly_type,
+            "{file}"
+        );
+        assert!(!reader.has(ledger::billing_agreement_type), "{file}");
         let from_csv = drain(reader).unwrap();
         assert_eq!(from_csv.len(), 11, "{file}");
         let schema = LedgerSchema {
@@ -389,7 +441,11 @@ fn expected_ledgers_round_trip_through_parquet() {
             &ledger_batch(&rows, schema).unwrap(),
         );
         let reader = ledger_reader(&path).unwrap();
-        assert_eq!(reader.has(LEDGER_ANOMALY), anomaly_type, "{file}");
+        assert_eq!(
+            reader.has(ledger::imei_anomaly_type),
+            anomaly_type,
+            "{file}"
+        );
         let from_parquet = drain(reader).unwrap();
         assert_eq!(from_parquet, from_csv, "{file}");
         assert_eq!(from_parquet[0].1, 2);
@@ -414,7 +470,7 @@ fn foreign_rows<T: Clone>(
     dir: &Path,
     stem: &str,
     batch: &RecordBatch,
-    columns: &'static [&'static str],
+    columns: Columns,
     parse: RowParser<T>,
 ) -> Vec<(T, u64)> {
     let path = dir.join(format!("{stem}.parquet"));
@@ -422,11 +478,7 @@ fn foreign_rows<T: Clone>(
     read_all(&path, columns, parse)
 }
 
-fn fixture_rows<T>(
-    csv: &str,
-    columns: &'static [&'static str],
-    parse: RowParser<T>,
-) -> Vec<(T, u64)> {
+fn fixture_rows<T>(csv: &str, columns: Columns, parse: RowParser<T>) -> Vec<(T, u64)> {
     read_all(&fixture(csv), columns, parse)
 }
 

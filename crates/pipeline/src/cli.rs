@@ -178,6 +178,17 @@ pub fn out_dir_parser() -> impl clap::builder::TypedValueParser<Value = PathBuf>
     clap::builder::PathBufValueParser::new().try_map(check_out_dir)
 }
 
+/// The parser of `--format`: one of [`Format::ALL`], listed on a mistake.
+pub fn format_parser() -> impl clap::builder::TypedValueParser<Value = Format> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(Format::ALL.map(Format::as_str)).map(|name| {
+        Format::ALL
+            .into_iter()
+            .find(|f| f.as_str() == name)
+            .unwrap_or(Format::Csv)
+    })
+}
+
 /// Flags every step has.
 #[derive(Debug, Clone, clap::Args)]
 pub struct OutputArgs {
@@ -185,7 +196,7 @@ pub struct OutputArgs {
     #[arg(long = "out_dir", visible_alias = "out-dir", default_value = "output", value_parser = out_dir_parser())]
     pub out_dir: PathBuf,
     /// Table format; steps 2–4 also read their input tables in it.
-    #[arg(long = "format", value_enum, default_value = "csv")]
+    #[arg(long = "format", default_value = "csv", value_parser = format_parser())]
     pub format: Format,
     /// No progress bars (they appear only on a terminal, on stderr).
     #[arg(long = "quiet", short = 'q')]

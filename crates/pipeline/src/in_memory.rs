@@ -5,8 +5,12 @@
 
 use crate::run_all::{Job, TABLES};
 use crate::{Format, PipelineError, RunAllOptions};
-use novawireless_io::parquet::{self, RecordBatch, SchemaRef};
+use novawireless_io::parquet::{RecordBatch, SchemaRef};
+use novawireless_io::tables::{
+    Agreements, Customers, Devices, Examples, Ledger, Lines, Manifest, Usage,
+};
 use novawireless_io::LedgerSchema;
+use novawireless_io::TableDef;
 
 /// One table of a run: its file stem (`customers`, `anomaly_manifest`, …),
 /// schema and record batches, one per chunk of customers in order.
@@ -30,21 +34,21 @@ impl ArrowTable {
 /// The stem of each part of a chunk's output, in order, and its schema.
 fn parts() -> [(&'static str, SchemaRef); TABLES] {
     let ledger = |anomaly_type, billing_agreement_type| {
-        parquet::ledger_schema(LedgerSchema {
+        Ledger::schema(LedgerSchema {
             anomaly_type,
             billing_agreement_type,
         })
     };
     [
-        ("customers", parquet::customer_schema()),
-        ("lines", parquet::line_schema()),
-        ("devices", parquet::device_schema()),
-        ("eip_agreements", parquet::agreement_schema()),
-        ("line_device_usage", parquet::usage_schema()),
+        ("customers", Customers::schema(())),
+        ("lines", Lines::schema(())),
+        ("devices", Devices::schema(())),
+        ("eip_agreements", Agreements::schema(())),
+        ("line_device_usage", Usage::schema(())),
         ("master_account_ledger", ledger(true, true)),
         ("master_account_ledger__anomalies", ledger(true, false)),
-        ("imei_anomaly_examples", parquet::example_schema()),
-        ("anomaly_manifest", parquet::manifest_schema()),
+        ("imei_anomaly_examples", Examples::schema(())),
+        ("anomaly_manifest", Manifest::schema(())),
         ("master_account_ledger__clean", ledger(true, true)),
     ]
 }

@@ -35,47 +35,7 @@ use std::path::Path;
 /// The tool's name and version, as receipts record them.
 pub const TOOL: &str = concat!("novawireless ", env!("CARGO_PKG_VERSION"));
 
-/// Output format of every table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Format {
-    /// Comma-separated values.
-    Csv,
-    /// Apache Parquet with typed, nullable columns, Zstd-compressed.
-    Parquet,
-}
-
-impl Format {
-    /// The spelling receipts use.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Format::Csv => "csv",
-            Format::Parquet => "parquet",
-        }
-    }
-
-    /// The name `file` has in the other format, for a table's file name
-    /// (`None` for a receipt or a report).
-    pub fn other_name(file: &str) -> Option<String> {
-        if let Some(stem) = file.strip_suffix(".csv") {
-            Some(format!("{stem}.parquet"))
-        } else {
-            file.strip_suffix(".parquet")
-                .map(|stem| format!("{stem}.csv"))
-        }
-    }
-
-    /// The file name of a table in this format, from its CSV name.
-    pub fn file_name(self, csv_name: &str) -> String {
-        match self {
-            Format::Csv => csv_name.to_string(),
-            Format::Parquet => match csv_name.strip_suffix(".csv") {
-                Some(stem) => format!("{stem}.parquet"),
-                None => csv_name.to_string(),
-            },
-        }
-    }
-}
+pub use novawireless_io::Format;
 
 /// Any error of a pipeline step; the message is one line naming the flag,
 /// file, line or column at fault.
@@ -142,13 +102,13 @@ pub(crate) fn commit(
     mirrored: &[&str],
 ) -> Result<Vec<FileRecord>, PipelineError> {
     let written: Vec<String> = out.records().iter().map(|r| r.path.clone()).collect();
-    for name in written.iter().filter_map(|n| Format::other_name(n)) {
+    for name in written.iter().flat_map(|n| Format::other_names(n)) {
         out.remove_on_commit(&name);
     }
     if let Some(dir) = mirror_dir {
         let stale: Vec<String> = mirrored
             .iter()
-            .filter_map(|n| Format::other_name(n))
+            .flat_map(|n| Format::other_names(n))
             .collect();
         let stale: Vec<&str> = stale.iter().map(String::as_str).collect();
         out.mirror_to(dir, mirrored, &stale).map_err(|e| {

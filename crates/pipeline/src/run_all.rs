@@ -8,7 +8,7 @@
 
 use crate::parallel::{plan, process_in_order, Chunk, Recycler, BLOCK_CUSTOMERS};
 use crate::progress::Progress;
-use crate::sinks::{fill_step1, internal, open_step1, refs, Part, Sink, STEP1_TABLES};
+use crate::sinks::{fill, fill_step1, internal, open_step1, refs, Part, Sink, STEP1_TABLES};
 use crate::step1::{write_step1_receipt, Step1Counts};
 use crate::step2::{write_ledger_receipt, FlagCounts, LEDGER_FILE, LEDGER_RECEIPT};
 use crate::step3::{
@@ -21,7 +21,8 @@ use novawireless_anomalies::{is_example, recompute_flags};
 use novawireless_anomalies::{AnomalyCounts, AnomalyParams, MissingPools};
 use novawireless_billing::BillingCounts;
 use novawireless_io::parquet;
-use novawireless_io::{tables, LedgerSchema, OutputSet};
+use novawireless_io::tables::{Examples, Ledger, Manifest};
+use novawireless_io::{LedgerSchema, OutputSet};
 use novawireless_ledger::join_into;
 use novawireless_model::{Defect, LedgerRow};
 use rayon::prelude::*;
@@ -328,45 +329,32 @@ impl<'a> Job<'a> {
         o.flags.add(rows);
         if self.options.clean_twin {
             clean_twin(clean, rows)?;
-            o.parts[CLEAN].fill(
-                format,
-                &refs(clean),
-                |out, r| tables::ledger_row(out, r, FINAL_SCHEMA),
-                |r| parquet::ledger_batch(r, FINAL_SCHEMA),
-            )?;
+            fill::<Ledger>(&mut o.parts[CLEAN], format, &refs(clean), FINAL_SCHEMA)?;
         }
         o.defects.clear();
         o.anomaly_counts = chunk_inject(rows, &self.options.anomalies, self.pools, &mut o.defects)?;
         let p = &mut o.parts;
-        p[MANIFEST].fill(format, &refs(&o.defects), tables::manifest_row, |r| {
-            parquet::manifest_batch(r)
-        })?;
-        p[ANOMALIES].fill(
-            format,
-            &refs(rows),
-            |out, r| tables::ledger_row(out, r, ANOMALY_SCHEMA),
-            |r| parquet::ledger_batch(r, ANOMALY_SCHEMA),
-        )?;
+        fill::<Manifest>(&mut p[MANIFEST], format, &refs(&o.defects), ())?;
+        fill::<Ledger>(&mut p[ANOMALIES], format, &refs(rows), ANOMALY_SCHEMA)?;
         let examples: Vec<&LedgerRow> = rows.iter().filter(|r| is_example(r)).collect();
-        p[EXAMPLES].fill(format, &examples, tables::example_row, |r| {
-            parquet::example_batch(r)
-        })?;
+        fill::<Examples>(&mut p[EXAMPLES], format, &examples, ())?;
         drop(examples);
         o.billing = novawireless_billing::apply(rows).map_err(internal)?;
         o.final_flags = FlagCounts::default();
         o.final_flags.add(rows);
-        let unbilled = o.parts[ANOMALIES].batch.take();
-        o.parts[LEDGER].fill(
-            format,
-            &refs(rows),
-            |out, r| tables::ledger_row(out, r, FINAL_SCHEMA),
+        let billed = refs(rows);
+        match &o.parts[ANOMALIES].batch {
             // The anomaly ledger's columns, but for the billing one.
-            |r| match &unbilled {
-                Some(b) => parquet::billed_ledger_batch(b, r, FINAL_SCHEMA),
-                None => parquet::ledger_batch(r, FINAL_SCHEMA),
-            },
-        )?;
-        o.parts[ANOMALIES].batch = unbilled;
+            Some(unbilled) => {
+                let batch = parquet::billed_ledger_batch(unbilled, &billed, FINAL_SCHEMA)
+                    .map_err(internal)?;
+                let part = &mut o.parts[LEDGER];
+                part.bytes.clear();
+                part.rows = billed.len() as u64;
+                part.batch = Some(batch);
+            }
+            None => fill::<Ledger>(&mut o.parts[LEDGER], format, &billed, FINAL_SCHEMA)?,
+        }
         self.work.give(w);
         Ok(o)
     }
@@ -490,20 +478,8 @@ fn open_sinks(out: &mut OutputSet, options: &RunAllOptions) -> Result<Vec<Sink>,
     sinks.extend([
         Sink::ledger(out, format, &[LEDGER_FILE], FINAL_SCHEMA)?,
         Sink::ledger(out, format, &[ANOMALY_LEDGER_FILE], ANOMALY_SCHEMA)?,
-        Sink::open(
-            out,
-            format,
-            &[EXAMPLES_FILE],
-            tables::EXAMPLE_COLUMNS,
-            parquet::example_schema(),
-        )?,
-        Sink::open(
-            out,
-            format,
-            &[MANIFEST_FILE],
-            tables::MANIFEST_COLUMNS,
-            parquet::manifest_schema(),
-        )?,
+        Sink::open::<Examples>(out, format, &[EXAMPLES_FILE], ())?,
+        Sink::open::<Manifest>(out, format, &[MANIFEST_FILE], ())?,
     ]);
     if options.clean_twin {
         sinks.push(Sink::ledger(

@@ -1,16 +1,17 @@
-//! Format-neutral table output shared by `generate_customers` and
-//! `run_all`: a chunk's rows become a [`Part`] (CSV text or an Arrow batch)
-//! on a worker thread, and a [`Sink`] writes parts in chunk order.
+//! Table output shared by `generate_customers`, `inject_imei_anomalies` and
+//! `run_all`: a chunk's rows become a [`Part`] on a worker thread (the
+//! format's [`Encoder`]), and a [`Sink`] writes parts in chunk order.
 
 use crate::step1::STEP1_FILES;
 use crate::{Format, PipelineError};
 use novawireless_accounts::AccountChunk;
-use novawireless_io::parquet::{
-    self, ArrowError, ParquetError, ParquetTableWriter, RecordBatch, SchemaRef, StagedWriter,
-};
-use novawireless_io::{tables, LedgerSchema, OutputSet, TableWriter};
+use novawireless_io::encode::EncodeError;
+use novawireless_io::tables::{Agreements, Customers, Devices, Ledger, Lines, Usage};
+use novawireless_io::{Encoder, LedgerSchema, OutputSet, TableDef, TableSink};
 use novawireless_model::LedgerRow;
 use std::path::{Path, PathBuf};
+
+pub(crate) use novawireless_io::Part;
 
 /// The step-1 tables, in order, as the first parts of a chunk's output.
 pub(crate) const STEP1_TABLES: usize = 5;
@@ -19,113 +20,46 @@ pub(crate) fn internal(e: impl std::fmt::Display) -> PipelineError {
     PipelineError::Input(e.to_string())
 }
 
+impl From<EncodeError> for PipelineError {
+    fn from(e: EncodeError) -> Self {
+        match e {
+            EncodeError::Output(e) => PipelineError::Output(e),
+            other => internal(other),
+        }
+    }
+}
+
 /// References to every row of a slice.
 pub(crate) fn refs<T>(rows: &[T]) -> Vec<&T> {
     rows.iter().collect()
 }
 
-/// One table's rows of one chunk: CSV text or an Arrow batch.
-#[derive(Default)]
-pub(crate) struct Part {
-    pub(crate) csv: Vec<u8>,
-    pub(crate) batch: Option<RecordBatch>,
-    pub(crate) rows: u64,
+/// Encodes `rows` of table `D` into `part`.
+pub(crate) fn fill<D: TableDef>(
+    part: &mut Part,
+    format: Format,
+    rows: &[&D::Row],
+    variant: D::Variant,
+) -> Result<(), PipelineError> {
+    Ok(format.encode::<D>(rows, variant, part)?)
 }
 
-impl Part {
-    /// Formats `rows` in `format`, reusing this part's buffer.
-    pub(crate) fn fill<'a, T: 'a>(
-        &mut self,
-        format: Format,
-        rows: &[&'a T],
-        csv: impl Fn(&mut Vec<u8>, &T),
-        batch: impl FnOnce(&mut dyn Iterator<Item = &'a T>) -> Result<RecordBatch, ArrowError>,
-    ) -> Result<(), PipelineError> {
-        self.csv.clear();
-        self.batch = None;
-        self.rows = rows.len() as u64;
-        match format {
-            Format::Csv => {
-                for r in rows {
-                    csv(&mut self.csv, r);
-                }
-            }
-            Format::Parquet => {
-                self.batch = Some(batch(&mut rows.iter().copied()).map_err(internal)?);
-            }
-        }
-        Ok(())
-    }
-}
-
-/// Where one table goes: a CSV table, or a Parquet encoder thread (encoding
-/// is the costly part of Parquet output, so tables are encoded in parallel;
-/// each thread encodes its batches in chunk order, once, and writes the
-/// bytes to every file name of the table).
-pub(crate) enum Sink {
-    Csv(TableWriter),
-    Parquet(ParquetThread),
-}
-
-/// The staged files of one table, all written with the same bytes.
-struct Tee(Vec<StagedWriter>);
-
-impl std::io::Write for Tee {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        for w in &mut self.0 {
-            w.write_all(buf)?;
-        }
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.0.iter_mut().try_for_each(std::io::Write::flush)
-    }
-}
-
-type Encoded = Result<(Tee, u64), ParquetError>;
-
-pub(crate) struct ParquetThread {
-    batches: std::sync::mpsc::SyncSender<RecordBatch>,
-    done: std::thread::JoinHandle<Encoded>,
-}
-
-impl ParquetThread {
-    fn start(name: &str, mut writer: ParquetTableWriter<Tee>) -> Result<Self, PipelineError> {
-        let (batches, received) = std::sync::mpsc::sync_channel::<RecordBatch>(4);
-        let done = std::thread::Builder::new()
-            .name(format!("parquet {name}"))
-            .spawn(move || -> Encoded {
-                for batch in received {
-                    writer.write(&batch)?;
-                }
-                writer.into_inner()
-            })
-            .map_err(|e| internal(format_args!("cannot start a Parquet encoder: {e}")))?;
-        Ok(ParquetThread { batches, done })
-    }
-}
+/// Where one table goes.
+pub(crate) struct Sink(Box<dyn TableSink>);
 
 impl Sink {
-    pub(crate) fn open(
+    /// Opens table `D` under each of `csv_names` (in `format`).
+    pub(crate) fn open<D: TableDef>(
         out: &mut OutputSet,
         format: Format,
         csv_names: &[&str],
-        columns: &[&str],
-        schema: SchemaRef,
+        variant: D::Variant,
     ) -> Result<Self, PipelineError> {
-        Ok(match format {
-            Format::Csv => Sink::Csv(out.table(csv_names, columns)?),
-            Format::Parquet => {
-                let mut files = Vec::with_capacity(csv_names.len());
-                for name in csv_names {
-                    files.push(out.writer(&format.file_name(name))?);
-                }
-                let writer = ParquetTableWriter::new(Tee(files), schema).map_err(internal)?;
-                let name = csv_names.first().map_or("", |n| n.trim_end_matches(".csv"));
-                Sink::Parquet(ParquetThread::start(name, writer)?)
-            }
-        })
+        let stems: Vec<&str> = csv_names
+            .iter()
+            .map(|n| Format::stem(n).map_or(*n, |(stem, _)| stem))
+            .collect();
+        Ok(Sink(format.open::<D>(out, &stems, variant)?))
     }
 
     /// Opens a ledger table of `schema` under each of `csv_names`.
@@ -135,48 +69,15 @@ impl Sink {
         csv_names: &[&str],
         schema: LedgerSchema,
     ) -> Result<Self, PipelineError> {
-        let columns = schema.columns();
-        Sink::open(
-            out,
-            format,
-            csv_names,
-            &columns,
-            parquet::ledger_schema(schema),
-        )
+        Sink::open::<Ledger>(out, format, csv_names, schema)
     }
 
     pub(crate) fn put(&mut self, part: &Part) -> Result<(), PipelineError> {
-        match self {
-            Sink::Csv(table) => table.append(&part.csv, part.rows)?,
-            Sink::Parquet(thread) => {
-                if let Some(batch) = &part.batch {
-                    // A closed channel means the thread stopped on an
-                    // error, which `finish` reports.
-                    let _ = thread.batches.send(batch.clone());
-                }
-            }
-        }
-        Ok(())
+        Ok(self.0.put(part)?)
     }
 
     pub(crate) fn finish(self, out: &mut OutputSet) -> Result<(), PipelineError> {
-        match self {
-            Sink::Csv(table) => {
-                out.finish(table)?;
-            }
-            Sink::Parquet(thread) => {
-                drop(thread.batches);
-                let encoded = thread
-                    .done
-                    .join()
-                    .map_err(|_| internal("a Parquet encoder thread panicked"))?;
-                let (tee, _) = encoded.map_err(internal)?;
-                for staged in tee.0 {
-                    out.finish_writer(staged)?;
-                }
-            }
-        }
-        Ok(())
+        Ok(self.0.finish(out)?)
     }
 }
 
@@ -188,12 +89,7 @@ pub(crate) fn put_ledger(
     rows: &[LedgerRow],
     schema: LedgerSchema,
 ) -> Result<(), PipelineError> {
-    part.fill(
-        format,
-        &refs(rows),
-        |out, r| tables::ledger_row(out, r, schema),
-        |r| parquet::ledger_batch(r, schema),
-    )?;
+    fill::<Ledger>(part, format, &refs(rows), schema)?;
     sink.put(part)
 }
 
@@ -239,63 +135,20 @@ pub(crate) fn fill_step1(
     chunk: &AccountChunk,
     format: Format,
 ) -> Result<(), PipelineError> {
-    parts[0].fill(format, &refs(&chunk.customers), tables::customer_row, |r| {
-        parquet::customer_batch(r)
-    })?;
-    parts[1].fill(format, &refs(&chunk.lines), tables::line_row, |r| {
-        parquet::line_batch(r)
-    })?;
-    parts[2].fill(format, &refs(&chunk.devices), tables::device_row, |r| {
-        parquet::device_batch(r)
-    })?;
-    parts[3].fill(
-        format,
-        &refs(&chunk.agreements),
-        tables::agreement_row,
-        |r| parquet::agreement_batch(r),
-    )?;
-    parts[4].fill(format, &refs(&chunk.usage), tables::usage_row, |r| {
-        parquet::usage_batch(r)
-    })
+    fill::<Customers>(&mut parts[0], format, &refs(&chunk.customers), ())?;
+    fill::<Lines>(&mut parts[1], format, &refs(&chunk.lines), ())?;
+    fill::<Devices>(&mut parts[2], format, &refs(&chunk.devices), ())?;
+    fill::<Agreements>(&mut parts[3], format, &refs(&chunk.agreements), ())?;
+    fill::<Usage>(&mut parts[4], format, &refs(&chunk.usage), ())
 }
 
 /// Opens the sinks of the five step-1 tables (customers under both names).
 pub(crate) fn open_step1(out: &mut OutputSet, format: Format) -> Result<Vec<Sink>, PipelineError> {
     Ok(vec![
-        Sink::open(
-            out,
-            format,
-            &STEP1_FILES[..2],
-            tables::CUSTOMER_COLUMNS,
-            parquet::customer_schema(),
-        )?,
-        Sink::open(
-            out,
-            format,
-            &[STEP1_FILES[2]],
-            tables::LINE_COLUMNS,
-            parquet::line_schema(),
-        )?,
-        Sink::open(
-            out,
-            format,
-            &[STEP1_FILES[3]],
-            tables::DEVICE_COLUMNS,
-            parquet::device_schema(),
-        )?,
-        Sink::open(
-            out,
-            format,
-            &[STEP1_FILES[4]],
-            tables::AGREEMENT_COLUMNS,
-            parquet::agreement_schema(),
-        )?,
-        Sink::open(
-            out,
-            format,
-            &[STEP1_FILES[5]],
-            tables::USAGE_COLUMNS,
-            parquet::usage_schema(),
-        )?,
+        Sink::open::<Customers>(out, format, &STEP1_FILES[..2], ())?,
+        Sink::open::<Lines>(out, format, &[STEP1_FILES[2]], ())?,
+        Sink::open::<Devices>(out, format, &[STEP1_FILES[3]], ())?,
+        Sink::open::<Agreements>(out, format, &[STEP1_FILES[4]], ())?,
+        Sink::open::<Usage>(out, format, &[STEP1_FILES[5]], ())?,
     ])
 }

@@ -1,14 +1,14 @@
 //! Step 3: `inject_imei_anomalies`.
 
-use crate::sinks::{input_path, put_ledger, refs, size_of, Part, Sink};
+use crate::sinks::{fill, input_path, put_ledger, refs, size_of, Part, Sink};
 use crate::step2::LEDGER_FILE;
 use crate::{Format, PipelineError, TOOL};
 use novawireless_anomalies::{
     inject, is_example, missing_pools, AnomalyCounts, AnomalyParams, InjectedDefect, MissingPools,
 };
 use novawireless_io::read::{ledger_reader, RowReader};
-use novawireless_io::tables::{LEDGER_ANOMALY, LEDGER_BILLING};
-use novawireless_io::{parquet, tables, FileRecord, LedgerSchema, OutputSet};
+use novawireless_io::tables::{ledger, Examples, Manifest};
+use novawireless_io::{FileRecord, LedgerSchema, OutputSet};
 use novawireless_model::{CustomerId, Defect, DefectType, LedgerRow, LineId};
 use serde::Serialize;
 use std::path::Path;
@@ -143,20 +143,8 @@ impl AnomalyWriters {
         Ok(AnomalyWriters {
             format,
             ledger: Sink::ledger(out, format, names, schema)?,
-            examples: Sink::open(
-                out,
-                format,
-                &[EXAMPLES_FILE],
-                tables::EXAMPLE_COLUMNS,
-                parquet::example_schema(),
-            )?,
-            manifest: Sink::open(
-                out,
-                format,
-                &[MANIFEST_FILE],
-                tables::MANIFEST_COLUMNS,
-                parquet::manifest_schema(),
-            )?,
+            examples: Sink::open::<Examples>(out, format, &[EXAMPLES_FILE], ())?,
+            manifest: Sink::open::<Manifest>(out, format, &[MANIFEST_FILE], ())?,
             schema,
             part: Part::default(),
             example_rows: 0,
@@ -169,16 +157,10 @@ impl AnomalyWriters {
         let format = self.format;
         put_ledger(&mut self.ledger, &mut self.part, format, rows, self.schema)?;
         let examples: Vec<&LedgerRow> = rows.iter().filter(|r| is_example(r)).collect();
-        self.part
-            .fill(format, &examples, tables::example_row, |r| {
-                parquet::example_batch(r)
-            })?;
+        fill::<Examples>(&mut self.part, format, &examples, ())?;
         self.example_rows += self.part.rows;
         self.examples.put(&self.part)?;
-        self.part
-            .fill(format, &refs(defects), tables::manifest_row, |r| {
-                parquet::manifest_batch(r)
-            })?;
+        fill::<Manifest>(&mut self.part, format, &refs(defects), ())?;
         self.manifest_rows += self.part.rows;
         self.manifest.put(&self.part)
     }
@@ -325,12 +307,12 @@ impl LedgerReader {
 
     /// Whether the ledger has `billing_agreement_type` (step 4 has run).
     pub(crate) fn billing(&self) -> bool {
-        self.rows.has(LEDGER_BILLING)
+        self.rows.has(ledger::billing_agreement_type)
     }
 
     /// Whether the ledger has `imei_anomaly_type` (step 3 has run).
     pub(crate) fn anomaly_type(&self) -> bool {
-        self.rows.has(LEDGER_ANOMALY)
+        self.rows.has(ledger::imei_anomaly_type)
     }
 
     /// Reads the next group into `rows`, with the file line of each row in
