@@ -62,22 +62,26 @@ pub struct ParquetCells {
 impl ParquetCells {
     /// Opens the Parquet file at `path` (`name` is how errors print it).
     pub fn open(path: &Path, name: &str) -> Result<Self, InputError> {
-        let file = File::open(path).map_err(|e| InputError(format!("{name}: cannot read: {e}")))?;
-        let builder = ParquetRecordBatchReaderBuilder::try_new(file)
-            .map_err(|e| InputError(format!("{name}: not a readable Parquet file: {e}")))?;
+        let file = File::open(path)
+            .map_err(|e| InputError::file(name, format_args!("cannot read: {e}")))?;
+        let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| {
+            InputError::file(name, format_args!("not a readable Parquet file: {e}"))
+        })?;
         let schema = builder.schema().clone();
         if let Some(field) = schema.fields().iter().find(|f| !spelled(f.data_type())) {
-            return Err(InputError(format!(
-                "{name}: column {:?} has type {}, which has no text form here \
-                 (text, integers, booleans, floats, decimals, dates and timestamps do)",
-                field.name(),
-                field.data_type()
-            )));
+            return Err(InputError::file(
+                name,
+                format_args!(
+                    "column {:?} has type {}, which has no text form here \
+                     (text, integers, booleans, floats, decimals, dates and timestamps do)",
+                    field.name(),
+                    field.data_type()
+                ),
+            ));
         }
-        let reader = builder
-            .with_batch_size(BATCH_ROWS)
-            .build()
-            .map_err(|e| InputError(format!("{name}: not a readable Parquet file: {e}")))?;
+        let reader = builder.with_batch_size(BATCH_ROWS).build().map_err(|e| {
+            InputError::file(name, format_args!("not a readable Parquet file: {e}"))
+        })?;
         Ok(ParquetCells {
             path: name.to_string(),
             reader,
@@ -141,10 +145,13 @@ impl ParquetCells {
         if accepted {
             Ok(())
         } else {
-            Err(InputError(format!(
-                "{}: column {:?} has type {declared}, which cannot hold {wanted}",
-                self.path, self.header[position]
-            )))
+            Err(InputError::file(
+                &self.path,
+                format_args!(
+                    "column {:?} has type {declared}, which cannot hold {wanted}",
+                    self.header[position]
+                ),
+            ))
         }
     }
 
@@ -163,16 +170,16 @@ impl ParquetCells {
                 None => return Ok(None),
                 Some(Ok(batch)) => {
                     self.batch = Some(decode_dictionaries(batch).map_err(|e| {
-                        InputError(format!("{}:{}: cannot read: {e}", self.path, self.rows + 2))
+                        InputError::at(&self.path, self.rows + 2, format_args!("cannot read: {e}"))
                     })?);
                     self.next = 0;
                 }
                 Some(Err(e)) => {
-                    return Err(InputError(format!(
-                        "{}:{}: cannot read: {e}",
-                        self.path,
-                        self.rows + 2
-                    )))
+                    return Err(InputError::at(
+                        &self.path,
+                        self.rows + 2,
+                        format_args!("cannot read: {e}"),
+                    ))
                 }
             }
         }

@@ -19,10 +19,59 @@ use std::path::Path;
 use std::str::FromStr;
 
 /// A bad input table: one line naming the file, and the line and column
-/// where there is one.
+/// where there is one (`file:line: column c: problem`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct InputError(pub String);
+pub struct InputError {
+    /// The file, as errors print it.
+    pub file: String,
+    /// The 1-based line at fault (the header is line 1), when one is.
+    pub line: Option<u64>,
+    /// The column at fault, when one is.
+    pub column: Option<String>,
+    /// What is wrong.
+    pub problem: String,
+}
+
+impl InputError {
+    /// A problem with the whole of `file`.
+    pub fn file(file: impl Into<String>, problem: impl Display) -> Self {
+        InputError {
+            file: file.into(),
+            line: None,
+            column: None,
+            problem: problem.to_string(),
+        }
+    }
+
+    /// A problem on line `line` of `file`.
+    pub fn at(file: impl Into<String>, line: u64, problem: impl Display) -> Self {
+        InputError {
+            line: Some(line),
+            ..InputError::file(file, problem)
+        }
+    }
+
+    /// The same problem, in column `column`.
+    pub fn in_column(self, column: impl Into<String>) -> Self {
+        InputError {
+            column: Some(column.into()),
+            ..self
+        }
+    }
+}
+
+impl Display for InputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        if let Some(column) = &self.column {
+            write!(f, ": column {column}")?;
+        }
+        write!(f, ": {}", self.problem)
+    }
+}
 
 /// Where a table's rows come from.
 enum Source {
@@ -36,13 +85,89 @@ pub fn is_parquet(path: &Path) -> bool {
         .is_some_and(|e| e.eq_ignore_ascii_case("parquet"))
 }
 
+/// Any table, CSV or Parquet (by the file's extension), read as its header
+/// and then one record of text cells at a time: the one reader under the
+/// typed [`Table`], the data profile and the scoring of a detector.
+/// Parquet cells are read as the text their CSV twin holds, and rows are
+/// numbered as its lines (header = line 1), so both formats give the same
+/// records and errors at the same locations.
+pub struct TextTable {
+    path: String,
+    source: Source,
+    header: Vec<String>,
+}
+
+impl TextTable {
+    /// Opens `path` and reads its header (a UTF-8 byte-order mark dropped).
+    pub fn open(path: &Path) -> Result<Self, InputError> {
+        let name = path.display().to_string();
+        let (source, header) = if is_parquet(path) {
+            let cells = ParquetCells::open(path, &name)?;
+            let header = cells.header().to_vec();
+            (Source::Parquet(Box::new(cells)), header)
+        } else {
+            let (reader, header) = open_csv(path, &name)?;
+            (Source::Csv(reader), header)
+        };
+        Ok(TextTable {
+            path: name,
+            source,
+            header,
+        })
+    }
+
+    /// The column names, in file order.
+    pub fn header(&self) -> &[String] {
+        &self.header
+    }
+
+    /// The file as errors print it.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The name of the file in its folder (`customers.parquet`).
+    pub fn file_name(&self) -> String {
+        Path::new(&self.path)
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+    }
+
+    /// Reads the next row into `record`, a cell per column in file order;
+    /// returns its line number, or `None` at the end.
+    pub fn next_record(
+        &mut self,
+        record: &mut csv::StringRecord,
+    ) -> Result<Option<u64>, InputError> {
+        match &mut self.source {
+            Source::Parquet(cells) => cells.next_record(record),
+            Source::Csv(reader) => match reader.read_record(record) {
+                Ok(false) => Ok(None),
+                Ok(true) => Ok(Some(record.position().map_or(0, |p| p.line()))),
+                Err(e) => {
+                    let line = e.position().map_or(0, |p| p.line());
+                    Err(InputError::at(&self.path, line, csv_message(&e)))
+                }
+            },
+        }
+    }
+
+    /// Checks that column `position` can hold values of `kind` (Parquet
+    /// columns have types; CSV cells are all text).
+    fn check_kind(&self, position: usize, kind: crate::schema::Kind) -> Result<(), InputError> {
+        match &self.source {
+            Source::Parquet(cells) => cells.check_kind(position, kind),
+            Source::Csv(_) => Ok(()),
+        }
+    }
+}
+
 /// An open table, CSV or Parquet (by the file's extension), whose header
 /// has been checked. Parquet cells are read as the text their CSV twin
 /// holds, and rows are numbered as its lines (header = line 1), so both
 /// formats go through the same parsers and report the same locations.
 pub struct Table {
-    path: String,
-    source: Source,
+    text: TextTable,
     positions: Vec<Option<usize>>,
     columns: &'static [Column],
     record: csv::StringRecord,
@@ -57,30 +182,29 @@ impl Table {
     /// what the column holds.
     pub fn open<D: TableDef>(path: &Path) -> Result<Self, InputError> {
         let columns = D::COLUMNS;
-        let name = path.display().to_string();
-        let (source, header) = if is_parquet(path) {
-            let cells = ParquetCells::open(path, &name)?;
-            let header = cells.header().to_vec();
-            (Source::Parquet(Box::new(cells)), header)
-        } else {
-            let (reader, header) = open_csv(path, &name)?;
-            (Source::Csv(reader), header)
-        };
+        let text = TextTable::open(path)?;
+        let name = text.path();
+        let header = text.header();
         if let Some((i, repeated)) = header
             .iter()
             .enumerate()
             .find(|(i, h)| header[..*i].contains(h))
         {
-            return Err(InputError(format!(
-                "{name}:1: column {repeated:?} appears twice (field {})",
-                i + 1
-            )));
+            return Err(InputError::at(
+                name,
+                1,
+                format_args!("column {repeated:?} appears twice (field {})", i + 1),
+            ));
         }
         if let Some(extra) = header
             .iter()
             .find(|h| !columns.iter().any(|c| c.name == h.as_str()))
         {
-            return Err(InputError(format!("{name}:1: unexpected column {extra:?}")));
+            return Err(InputError::at(
+                name,
+                1,
+                format_args!("unexpected column {extra:?}"),
+            ));
         }
         let positions: Vec<Option<usize>> = columns
             .iter()
@@ -94,28 +218,28 @@ impl Table {
             if missing.name == "contract_proxy"
                 && header.iter().any(|h| h == "billing_agreement_type")
             {
-                return Err(InputError(format!(
-                    "{name}:1: this ledger already has billing_agreement_type in place of \
-                     contract_proxy (step 4 has run on it); steps 3 and 4 read the ledger \
-                     before step 4: the step-2 ledger, or step 4's backup \
-                     master_account_ledger__pre_contract_fix"
-                )));
+                return Err(InputError::at(
+                    name,
+                    1,
+                    "this ledger already has billing_agreement_type in place of \
+                 contract_proxy (step 4 has run on it); steps 3 and 4 read the ledger \
+                 before step 4: the step-2 ledger, or step 4's backup \
+                 master_account_ledger__pre_contract_fix",
+                ));
             }
-            return Err(InputError(format!(
-                "{name}:1: missing column {:?}",
-                missing.name
-            )));
+            return Err(InputError::at(
+                name,
+                1,
+                format_args!("missing column {:?}", missing.name),
+            ));
         }
-        if let Source::Parquet(cells) = &source {
-            for (position, column) in positions.iter().zip(columns) {
-                if let Some(position) = *position {
-                    cells.check_kind(position, column.kind)?;
-                }
+        for (position, column) in positions.iter().zip(columns) {
+            if let Some(position) = *position {
+                text.check_kind(position, column.kind)?;
             }
         }
         Ok(Table {
-            path: name,
-            source,
+            text,
             positions,
             columns,
             record: csv::StringRecord::new(),
@@ -129,26 +253,12 @@ impl Table {
 
     /// The file's name as errors print it.
     pub fn path(&self) -> &str {
-        &self.path
+        self.text.path()
     }
 
     /// Reads the next row; `None` at the end of the file.
     pub fn next_row(&mut self) -> Result<Option<Row<'_>>, InputError> {
-        let line = match &mut self.source {
-            Source::Parquet(cells) => cells.next_record(&mut self.record)?,
-            Source::Csv(reader) => match reader.read_record(&mut self.record) {
-                Ok(false) => None,
-                Ok(true) => Some(self.record.position().map_or(0, |p| p.line())),
-                Err(e) => {
-                    let line = e.position().map_or(0, |p| p.line());
-                    return Err(InputError(format!(
-                        "{}:{line}: {}",
-                        self.path,
-                        csv_message(&e)
-                    )));
-                }
-            },
-        };
+        let line = self.text.next_record(&mut self.record)?;
         Ok(line.map(|line| Row { table: self, line }))
     }
 }
@@ -158,16 +268,17 @@ fn open_csv(
     path: &Path,
     name: &str,
 ) -> Result<(csv::Reader<BufReader<File>>, Vec<String>), InputError> {
-    let file = File::open(path).map_err(|e| InputError(format!("{name}: cannot read: {e}")))?;
+    let file =
+        File::open(path).map_err(|e| InputError::file(name, format_args!("cannot read: {e}")))?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .from_reader(BufReader::new(file));
     let header = reader
         .headers()
-        .map_err(|e| InputError(format!("{name}:1: {}", csv_message(&e))))?
+        .map_err(|e| InputError::at(name, 1, csv_message(&e)))?
         .clone();
     if header.is_empty() || (header.len() == 1 && header.get(0) == Some("")) {
-        return Err(InputError(format!("{name}: empty file (no header)")));
+        return Err(InputError::file(name, "empty file (no header)"));
     }
     let header = header
         .iter()
@@ -210,7 +321,12 @@ impl Row<'_> {
 
     /// An error about this row.
     pub fn error(&self, message: impl Display) -> InputError {
-        InputError(format!("{}:{}: {message}", self.table.path, self.line))
+        InputError::at(self.table.path(), self.line, message)
+    }
+
+    /// An error about `column` of this row.
+    pub fn error_in<D: TableDef>(&self, column: ColumnId<D>, message: impl Display) -> InputError {
+        self.error(message).in_column(self.name(column))
     }
 
     /// The name of `column`, checked (in debug builds) to be the column of
@@ -234,8 +350,7 @@ impl Row<'_> {
         T::Err: Display,
     {
         let text = self.text(column);
-        text.parse()
-            .map_err(|e| self.error(format_args!("column {}: {e}", self.name(column))))
+        text.parse().map_err(|e| self.error_in(column, e))
     }
 
     /// `column` parsed as `T`, `None` when empty.
@@ -256,12 +371,8 @@ impl Row<'_> {
     /// A whole number column.
     pub fn number<T: FromStr, D: TableDef>(&self, column: ColumnId<D>) -> Result<T, InputError> {
         let text = self.text(column);
-        text.parse().map_err(|_| {
-            self.error(format_args!(
-                "column {}: {text:?} is not a whole number",
-                self.name(column)
-            ))
-        })
+        text.parse()
+            .map_err(|_| self.error_in(column, format_args!("{text:?} is not a whole number")))
     }
 
     /// A decimal number column.
@@ -270,12 +381,7 @@ impl Row<'_> {
         text.parse::<f64>()
             .ok()
             .filter(|v| v.is_finite())
-            .ok_or_else(|| {
-                self.error(format_args!(
-                    "column {}: {text:?} is not a number",
-                    self.name(column)
-                ))
-            })
+            .ok_or_else(|| self.error_in(column, format_args!("{text:?} is not a number")))
     }
 
     /// A decimal number column whose values lie in `[low, high]` (money is
@@ -293,10 +399,7 @@ impl Row<'_> {
         } else {
             // The parsed value, so that a CSV cell and its Parquet twin
             // (`2000000` and `2000000.0`) give the same message.
-            Err(self.error(format_args!(
-                "column {}: {value} is outside [{low}, {high}]",
-                self.name(column)
-            )))
+            Err(self.error_in(column, format_args!("{value} is outside [{low}, {high}]")))
         }
     }
 
@@ -305,10 +408,7 @@ impl Row<'_> {
         match self.text(column) {
             "0" => Ok(false),
             "1" => Ok(true),
-            other => Err(self.error(format_args!(
-                "column {}: {other:?} is not 0 or 1",
-                self.name(column)
-            ))),
+            other => Err(self.error_in(column, format_args!("{other:?} is not 0 or 1"))),
         }
     }
 }
@@ -325,16 +425,20 @@ macro_rules! customer {
         let row: &Row<'_> = $row;
         let internet = row.text($t::internet_service);
         if internet != "5G Home Internet" && internet != "No" {
-            return Err(row.error(format_args!(
-                "column internet_service: {internet:?} is not \"5G Home Internet\" or \"No\""
-            )));
+            return Err(row.error_in(
+                $t::internet_service,
+                format_args!("{internet:?} is not \"5G Home Internet\" or \"No\""),
+            ));
         }
         let has_5g = row.flag($t::has_5g_home_internet)?;
         if (internet == "5G Home Internet") != has_5g {
-            return Err(row.error(format_args!(
-                "column internet_service: {internet:?} contradicts has_5g_home_internet {}",
-                u8::from(has_5g)
-            )));
+            return Err(row.error_in(
+                $t::internet_service,
+                format_args!(
+                    "{internet:?} contradicts has_5g_home_internet {}",
+                    u8::from(has_5g)
+                ),
+            ));
         }
         Customer {
             customer_id: row.parse($t::customer_id)?,
@@ -404,7 +508,7 @@ impl<T> RowReader<T> {
 
     /// An error about line `line` of the file.
     pub fn error_at(&self, line: u64, message: impl Display) -> InputError {
-        InputError(format!("{}:{line}: {message}", self.table.path()))
+        InputError::at(self.table.path(), line, message)
     }
 
     /// The next row and its 1-based line number, without consuming it;
@@ -560,10 +664,7 @@ pub fn ledger_row(row: &Row<'_>) -> Result<LedgerRow, InputError> {
                 l::installment_months,
             ] {
                 if !row.text(column).is_empty() {
-                    return Err(row.error(format_args!(
-                        "column {}: set on a line without agreement_number",
-                        column.name()
-                    )));
+                    return Err(row.error_in(column, "set on a line without agreement_number"));
                 }
             }
             None

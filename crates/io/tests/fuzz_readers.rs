@@ -90,7 +90,7 @@ fn drain<T>(mut reader: RowReader<T>) -> Result<u64, InputError> {
 fn check(dir: &Path, table: Table, bytes: &[u8]) -> Result<(), TestCaseError> {
     let path = dir.join("input.csv");
     fs::write(&path, bytes).unwrap();
-    if let Err(InputError(message)) = table.read_all(&path) {
+    if let Err(message) = table.read_all(&path).map_err(|e| e.to_string()) {
         let name = path.display().to_string();
         prop_assert!(message.starts_with(&name), "{table:?}: {message}");
         prop_assert!(!message.contains('\n'), "{table:?}: {message:?}");

@@ -49,7 +49,7 @@ fn name(path: &Path) -> String {
 fn message<T>(result: Result<T, InputError>) -> String {
     match result {
         Ok(_) => panic!("expected an error, got a value"),
-        Err(e) => e.0,
+        Err(e) => e.to_string(),
     }
 }
 

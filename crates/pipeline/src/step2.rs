@@ -101,7 +101,7 @@ const GROUP_CUSTOMERS: usize = 8192;
 const ORDER_HINT: &str = "not in customer order (the step-1 tables must be sorted by customer_id)";
 
 fn input(e: InputError) -> PipelineError {
-    PipelineError::Input(e.0)
+    PipelineError::Input(e.to_string())
 }
 
 fn error_at<T>(table: &RowReader<T>, line: u64, message: impl Display) -> PipelineError {

@@ -298,7 +298,7 @@ impl LedgerReader {
         whole_swap_blocks: bool,
     ) -> Result<Self, PipelineError> {
         Ok(LedgerReader {
-            rows: ledger_reader(path).map_err(|e| PipelineError::Input(e.0))?,
+            rows: ledger_reader(path).map_err(|e| PipelineError::Input(e.to_string()))?,
             last: None,
             group_rows: group_rows.max(1),
             whole_swap_blocks,
@@ -334,7 +334,7 @@ impl LedgerReader {
                         || (self.whole_swap_blocks
                             && rows.last().is_some_and(|l| swap_block(l) == swap_block(r)))
                 })
-                .map_err(|e| PipelineError::Input(e.0))?;
+                .map_err(|e| PipelineError::Input(e.to_string()))?;
             let Some((row, line)) = next else {
                 break;
             };
@@ -349,7 +349,7 @@ impl LedgerReader {
                                     row.line.customer_id
                                 ),
                             )
-                            .0,
+                            .to_string(),
                     ));
                 }
                 if row.line.line_id <= line_id {
@@ -362,7 +362,7 @@ impl LedgerReader {
                                     row.line.line_id
                                 ),
                             )
-                            .0,
+                            .to_string(),
                     ));
                 }
             }

@@ -132,29 +132,13 @@ pub enum ReportError {
         /// Why.
         message: String,
     },
-    /// A CSV file without a header.
-    #[error("{path}: empty file (no header)")]
-    Empty {
-        /// The file.
-        path: String,
-    },
-    /// A malformed CSV row.
-    #[error("{path}:{line}: {message}")]
-    Csv {
-        /// The file.
-        path: String,
-        /// The 1-based line.
-        line: u64,
-        /// What is wrong.
-        message: String,
-    },
-    /// A Parquet table that cannot be read: not a Parquet file, a column of
-    /// a type without a text spelling (list, struct, binary, timestamp,
-    /// decimal, …), a row that cannot be decoded. One line naming the file,
-    /// and for a row its line (the header counts as line 1, as in the
-    /// table's CSV twin).
+    /// A table that cannot be read, in either format: not readable, no
+    /// header, a malformed CSV row, not a Parquet file, a Parquet column of
+    /// a type without a text spelling (list, struct, binary, …), a row that
+    /// cannot be decoded. One line naming the file, and for a row its line
+    /// (the header counts as line 1, as in the table's CSV twin).
     #[error(transparent)]
-    Parquet(InputError),
+    Input(InputError),
     /// A receipt that is not JSON.
     #[error("{path}: not valid JSON: {message}")]
     Json {

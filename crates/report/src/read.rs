@@ -9,11 +9,9 @@
 //! comes out byte for byte the same.
 
 use crate::ReportError;
-use novawireless_io::cells::ParquetCells;
+use novawireless_io::read::TextTable;
 use novawireless_io::InputError;
 use std::collections::BTreeMap;
-use std::fs::File;
-use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
 /// Distinct values a category count keeps before lumping the rest together.
@@ -22,20 +20,12 @@ pub(crate) const CATEGORY_LIMIT: usize = 1_000;
 /// The label of the values past [`CATEGORY_LIMIT`].
 pub(crate) const OTHER: &str = "(other)";
 
-/// Where a table's records come from.
-enum Source {
-    Csv(csv::Reader<BufReader<File>>),
-    Parquet(Box<ParquetCells>),
-}
-
-/// An open table, CSV or Parquet: its header, then one record at a time.
+/// An open table, CSV or Parquet: its header, then one record at a time
+/// (the io crate's one reader, [`TextTable`]).
 pub(crate) struct Table {
     /// The file's name in its folder (`customers.parquet`).
     file: String,
-    /// The file as errors print it.
-    path: String,
-    source: Source,
-    header: Vec<String>,
+    text: TextTable,
     record: csv::StringRecord,
 }
 
@@ -108,121 +98,45 @@ impl Table {
         let Some(path) = locate(dir, file, format)? else {
             return Ok(None);
         };
-        let table = match format {
-            Format::Parquet => Table::open_parquet(&path)?,
-            Format::Csv => Table::open_csv(&path)?,
-        };
-        Ok(Some(table))
-    }
-
-    fn open_csv(path: &Path) -> Result<Table, ReportError> {
-        let name = path.display().to_string();
-        let file = File::open(path).map_err(|e| ReportError::Read {
-            path: name.clone(),
-            message: e.to_string(),
-        })?;
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .from_reader(BufReader::new(file));
-        let header = reader.headers().map_err(|e| csv_error(&name, &e))?;
-        if header.is_empty() || (header.len() == 1 && header.get(0) == Some("")) {
-            return Err(ReportError::Empty { path: name });
+        let text = TextTable::open(&path).map_err(one_line)?;
+        if text.header().is_empty() {
+            return Err(one_line(InputError::file(text.path(), "no columns")));
         }
-        let header = header
-            .iter()
-            .enumerate()
-            .map(|(i, h)| {
-                // A byte-order mark is not part of the first column's name.
-                if i == 0 {
-                    h.trim_start_matches('\u{feff}').to_string()
-                } else {
-                    h.to_string()
-                }
-            })
-            .collect();
-        Ok(Table {
-            file: file_name(path),
-            path: name,
-            source: Source::Csv(reader),
-            header,
+        Ok(Some(Table {
+            file: text.file_name(),
+            text,
             record: csv::StringRecord::new(),
-        })
-    }
-
-    /// Opens a Parquet table; a file that is not Parquet, has no columns
-    /// or has a column of a type without a text form (lists, structs,
-    /// binary, …) is refused.
-    fn open_parquet(path: &Path) -> Result<Table, ReportError> {
-        let name = path.display().to_string();
-        let cells = ParquetCells::open(path, &name).map_err(parquet_error)?;
-        if cells.header().is_empty() {
-            return Err(parquet_error(InputError(format!("{name}: no columns"))));
-        }
-        let header = cells.header().to_vec();
-        Ok(Table {
-            file: file_name(path),
-            path: name,
-            source: Source::Parquet(Box::new(cells)),
-            header,
-            record: csv::StringRecord::new(),
-        })
+        }))
     }
 
     /// The column names, in file order.
     pub(crate) fn header(&self) -> &[String] {
-        &self.header
+        self.text.header()
     }
 
     /// The position of the first column called `name`.
     pub(crate) fn column(&self, name: &str) -> Option<usize> {
-        self.header.iter().position(|h| h == name)
+        self.header().iter().position(|h| h == name)
     }
 
     /// The next record, `None` at the end; a malformed row (wrong field
     /// count, invalid UTF-8, an undecodable Parquet page) is an error naming
     /// the file and line.
     pub(crate) fn next_record(&mut self) -> Result<Option<&csv::StringRecord>, ReportError> {
-        match &mut self.source {
-            Source::Csv(reader) => match reader.read_record(&mut self.record) {
-                Ok(true) => Ok(Some(&self.record)),
-                Ok(false) => Ok(None),
-                Err(e) => Err(csv_error(&self.path, &e)),
-            },
-            Source::Parquet(cells) => match cells.next_record(&mut self.record) {
-                Ok(Some(_)) => Ok(Some(&self.record)),
-                Ok(None) => Ok(None),
-                Err(e) => Err(parquet_error(e)),
-            },
+        match self.text.next_record(&mut self.record) {
+            Ok(Some(_)) => Ok(Some(&self.record)),
+            Ok(None) => Ok(None),
+            Err(e) => Err(one_line(e)),
         }
     }
 }
 
-/// The name of `path` in its folder.
-fn file_name(path: &Path) -> String {
-    path.file_name()
-        .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
-}
-
-/// A Parquet error as one line.
-fn parquet_error(e: InputError) -> ReportError {
-    ReportError::Parquet(InputError(e.0.replace(['\r', '\n'], " ")))
-}
-
-fn csv_error(path: &str, e: &csv::Error) -> ReportError {
-    let line = e.position().map_or(1, csv::Position::line);
-    let message = match e.kind() {
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => format!("wrong field count: {len} fields where the header has {expected_len}"),
-        csv::ErrorKind::Utf8 { .. } => "invalid UTF-8".into(),
-        csv::ErrorKind::Io(io) => io.to_string(),
-        _ => e.to_string(),
-    };
-    ReportError::Csv {
-        path: path.to_string(),
-        line,
-        message: message.replace('\n', " "),
-    }
+/// An input error on one line (a decoder's message may hold line breaks).
+fn one_line(e: InputError) -> ReportError {
+    ReportError::Input(InputError {
+        problem: e.problem.replace(['\r', '\n'], " "),
+        ..e
+    })
 }
 
 /// Value counts of one text column, with at most [`CATEGORY_LIMIT`]

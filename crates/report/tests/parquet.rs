@@ -250,7 +250,7 @@ fn a_customers_parquet_that_is_not_parquet_is_named() {
         |d| fs::write(d.join("customers.parquet"), "customer_id\nC1\n").unwrap(),
         &["customers.parquet: not a readable Parquet file"],
     );
-    assert!(matches!(err, ReportError::Parquet(_)));
+    assert!(matches!(err, ReportError::Input(_)));
 }
 
 #[test]
@@ -294,7 +294,7 @@ fn a_column_without_a_text_spelling_is_named() {
             "which has no text form here",
         ],
     );
-    assert!(matches!(err, ReportError::Parquet(_)));
+    assert!(matches!(err, ReportError::Input(_)));
 }
 
 #[test]

@@ -5,12 +5,11 @@
 
 use crate::defect::BadDefectId;
 use crate::{DefectId, DefectType, ManifestRow, Predictions};
+use novawireless_io::read::TextTable;
 use novawireless_model::UnknownVariant;
 use novawireless_model::{IdError, Imei, ImeiError, LineId};
 use std::collections::HashMap;
 use std::fmt;
-use std::fs::File;
-use std::io::BufReader;
 use std::path::Path;
 
 /// A refused input file: `file:line: problem`, or `file: problem` when no
@@ -37,15 +36,11 @@ impl fmt::Display for InputError {
 /// What is wrong with an input file.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum Problem {
-    /// The file cannot be opened or read.
-    #[error("cannot read: {0}")]
-    Unreadable(String),
-    /// Not even a header.
-    #[error("empty file (no header)")]
-    Empty,
-    /// Malformed CSV: a wrong field count, invalid UTF-8, …
+    /// The table cannot be read: not readable, no header, a malformed
+    /// CSV row (wrong field count, invalid UTF-8), a Parquet file that
+    /// cannot be decoded.
     #[error("{0}")]
-    Csv(String),
+    Table(String),
     /// A column the file must have.
     #[error("missing column {0:?}")]
     MissingColumn(&'static str),
@@ -137,51 +132,30 @@ pub enum Problem {
     },
 }
 
-/// An open CSV file whose header has been read.
+/// An open table (CSV, or Parquet by its extension) whose header has been
+/// read: the io crate's one reader, [`TextTable`].
 struct Table {
     path: String,
-    reader: csv::Reader<BufReader<File>>,
+    text: TextTable,
     header: Vec<String>,
+}
+
+/// An error of the io crate's reader.
+fn table_error(e: novawireless_io::InputError) -> InputError {
+    InputError {
+        path: e.file,
+        line: e.line,
+        problem: Problem::Table(e.problem),
+    }
 }
 
 impl Table {
     fn open(path: &Path) -> Result<Self, InputError> {
-        let name = path.display().to_string();
-        let file = File::open(path).map_err(|e| InputError {
-            path: name.clone(),
-            line: None,
-            problem: Problem::Unreadable(e.to_string()),
-        })?;
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .from_reader(BufReader::new(file));
-        let header = match reader.headers() {
-            Ok(h) => h.clone(),
-            Err(e) => return Err(csv_error(&name, &e)),
-        };
-        if header.is_empty() || (header.len() == 1 && header.get(0) == Some("")) {
-            return Err(InputError {
-                path: name,
-                line: None,
-                problem: Problem::Empty,
-            });
-        }
-        let header = header
-            .iter()
-            .enumerate()
-            .map(|(i, h)| {
-                if i == 0 {
-                    h.trim_start_matches('\u{feff}')
-                } else {
-                    h
-                }
-                .to_string()
-            })
-            .collect();
+        let text = TextTable::open(path).map_err(table_error)?;
         Ok(Table {
-            path: name,
-            reader,
-            header,
+            path: text.path().to_string(),
+            header: text.header().to_vec(),
+            text,
         })
     }
 
@@ -211,27 +185,7 @@ impl Table {
 
     /// Reads the next row into `record`; its line number, `None` at the end.
     fn next(&mut self, record: &mut csv::StringRecord) -> Result<Option<u64>, InputError> {
-        match self.reader.read_record(record) {
-            Ok(false) => Ok(None),
-            Ok(true) => Ok(Some(record.position().map_or(0, |p| p.line()))),
-            Err(e) => Err(csv_error(&self.path, &e)),
-        }
-    }
-}
-
-fn csv_error(path: &str, e: &csv::Error) -> InputError {
-    let message = match e.kind() {
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => format!("wrong field count: {len} fields where the header has {expected_len}"),
-        csv::ErrorKind::Utf8 { .. } => "invalid UTF-8".into(),
-        csv::ErrorKind::Io(io) => io.to_string(),
-        _ => e.to_string(),
-    };
-    InputError {
-        path: path.to_string(),
-        line: e.position().map(|p| p.line()),
-        problem: Problem::Csv(message),
+        self.text.next_record(record).map_err(table_error)
     }
 }
 

@@ -313,7 +313,12 @@ fn predictions_error(text: &str, threshold: Option<f64>) -> InputError {
 fn bad_predictions_are_refused_with_their_line() {
     let l = |n: u64| line(n);
     let cases: Vec<(&str, Option<f64>, Option<u64>, Problem)> = vec![
-        ("", None, None, Problem::Empty),
+        (
+            "",
+            None,
+            None,
+            Problem::Table("empty file (no header)".into()),
+        ),
         (
             "id,flag\nLINE-000000001,1\n",
             None,
@@ -408,7 +413,7 @@ fn bad_predictions_are_refused_with_their_line() {
             "line_id,flag\nLINE-000000001,0,7\n",
             None,
             Some(2),
-            Problem::Csv("wrong field count: 3 fields where the header has 2".into()),
+            Problem::Table("wrong field count: 3 fields where the header has 2".into()),
         ),
     ];
     for (text, threshold, want_line, want) in cases {
