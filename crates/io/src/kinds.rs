@@ -172,6 +172,13 @@ macro_rules! kind {
             pub const KIND: $crate::schema::Kind = $crate::schema::Kind::$kind;
             /// Whether a cell may be empty.
             pub const NULLABLE: bool = $nullable;
+            /// How its values repeat, unless the column says otherwise.
+            pub const VALUES: $crate::schema::Values = match KIND {
+                $crate::schema::Kind::Money | $crate::schema::Kind::Score => {
+                    $crate::schema::Values::Unique
+                }
+                _ => $crate::schema::Values::Repeated,
+            };
 
             /// Appends the CSV cell of `value`.
             #[inline]

@@ -56,6 +56,21 @@ pub enum Presence {
     Optional,
 }
 
+/// How a column's values repeat, which decides how Parquet stores them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Values {
+    /// Few distinct values (categories, counts, flags): dictionary-encoded;
+    /// page statistics for numbers and dates, none for text (a string
+    /// comparison per value that prunes nothing).
+    Repeated,
+    /// Nearly unique values (IMEIs, MSISDNs, money, scores): written plain,
+    /// since a dictionary would be large or abandoned.
+    Unique,
+    /// The ids a table is sorted by: plain, with statistics even as text,
+    /// so that engines skip row groups when filtering on them.
+    SortKey,
+}
+
 /// One column of a declared table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Column {
@@ -67,6 +82,8 @@ pub struct Column {
     pub nullable: bool,
     /// Whether a reader needs it.
     pub presence: Presence,
+    /// How its values repeat.
+    pub values: Values,
 }
 
 impl Column {
@@ -204,7 +221,9 @@ pub trait TableDef: 'static {
 /// `Tac`. A table with variants names its variant binding and type
 /// (`(r: LedgerRow, s: LedgerSchema)`), and a column prefixed
 /// `[if condition]` is written only where the condition holds, `[optional]`
-/// marks a column readers do not require. `let` bindings in a
+/// marks a column readers do not require (the first column takes neither:
+/// every variant has it), and `[unique]` or `[sort_key]`
+/// say how its values repeat ([`Values`]; the default is the kind's). `let` bindings in a
 /// `with { ... }` block are computed once per row before the cells.
 #[macro_export]
 #[doc(hidden)]
@@ -214,7 +233,7 @@ macro_rules! table {
         $vis:vis $name:ident, mod $module:ident ($row:ident : $T:ty $(, $v:ident : $V:ty)?)
         $(with { $($prelude:tt)* })?
         {
-            $first:ident : $first_kind:ident = $first_value:expr,
+            $([$($first_flag:tt)*])* $first:ident : $first_kind:ident = $first_value:expr,
             $( $([$($flag:tt)*])* $col:ident : $kind:ident = $value:expr ),* $(,)?
         }
     ) => {
@@ -237,7 +256,7 @@ macro_rules! table {
             type Row = $T;
             type Variant = $crate::table!(@variant $($V)?);
             const COLUMNS: &'static [$crate::schema::Column] = &[
-                $crate::table!(@column $first $first_kind),
+                $crate::table!(@column $first $first_kind $([$($first_flag)*])*),
                 $($crate::table!(@column $col $kind $([$($flag)*])*),)*
             ];
 
@@ -299,16 +318,23 @@ macro_rules! table {
     (@variant $V:ty) => { $V };
     (@when) => { true };
     (@when [if $cond:expr] $($rest:tt)*) => { ($cond) && $crate::table!(@when $($rest)*) };
-    (@when [optional] $($rest:tt)*) => { $crate::table!(@when $($rest)*) };
+    (@when [$($other:tt)*] $($rest:tt)*) => { $crate::table!(@when $($rest)*) };
     (@presence) => { $crate::schema::Presence::Required };
     (@presence [optional] $($rest:tt)*) => { $crate::schema::Presence::Optional };
-    (@presence [if $cond:expr] $($rest:tt)*) => { $crate::table!(@presence $($rest)*) };
+    (@presence [$($other:tt)*] $($rest:tt)*) => { $crate::table!(@presence $($rest)*) };
+    (@values $default:expr $(,)?) => { $default };
+    (@values $default:expr, [unique] $($rest:tt)*) => { $crate::schema::Values::Unique };
+    (@values $default:expr, [sort_key] $($rest:tt)*) => { $crate::schema::Values::SortKey };
+    (@values $default:expr, [$($other:tt)*] $($rest:tt)*) => {
+        $crate::table!(@values $default, $($rest)*)
+    };
     (@column $col:ident $kind:ident $($flags:tt)*) => {
         $crate::schema::Column {
             name: stringify!($col),
             kind: $crate::kinds::$kind::KIND,
             nullable: $crate::kinds::$kind::NULLABLE,
             presence: $crate::table!(@presence $($flags)*),
+            values: $crate::table!(@values $crate::kinds::$kind::VALUES, $($flags)*),
         }
     };
 }

@@ -21,8 +21,8 @@ use novawireless_model::{Customer, Defect, Device, EipAgreement, LedgerRow, Line
 table! {
     /// `customers.csv` and `customers_v1.csv`.
     pub Customers, mod customers (c: Customer) {
-        customer_id: Text = c.customer_id,
-        account_id: Text = c.account_id,
+        [sort_key] customer_id: Text = c.customer_id,
+        [sort_key] account_id: Text = c.account_id,
         tenure_months: Int = c.tenure_months,
         monthly_charges: Money = c.monthly_charges,
         paperless_billing: Text = c.paperless_billing,
@@ -52,14 +52,14 @@ table! {
 table! {
     /// `lines.csv`.
     pub Lines, mod lines (l: Line) {
-        line_id: Text = l.line_id,
-        customer_id: Text = l.customer_id,
-        account_id: Text = l.account_id,
-        msisdn: Text = l.msisdn,
+        [sort_key] line_id: Text = l.line_id,
+        [sort_key] customer_id: Text = l.customer_id,
+        [sort_key] account_id: Text = l.account_id,
+        [unique] msisdn: Text = l.msisdn,
         product_type: Text = l.product_type,
         status: Text = l.status,
         company_owned_equipment_flag: Flag = l.company_owned_equipment_flag,
-        current_imei: Text = l.current_imei,
+        [unique] current_imei: Text = l.current_imei,
     }
 }
 
@@ -69,8 +69,8 @@ table! {
     pub Devices, mod devices (d: Device) with {
         let catalogue = d.imei.device_model();
     } {
-        device_id: Text = d.device_id,
-        imei: Text = d.imei,
+        [unique] device_id: Text = d.device_id,
+        [unique] imei: Text = d.imei,
         device_category: Text = d.device_category,
         tac: Tac = d.imei.tac(),
         make: OptText = catalogue.map(|m| m.make),
@@ -81,12 +81,12 @@ table! {
 table! {
     /// `eip_agreements.csv`.
     pub Agreements, mod agreements (a: EipAgreement) {
-        agreement_number: Text = a.agreement_number,
-        customer_id: Text = a.customer_id,
-        account_id: Text = a.account_id,
-        line_id: Text = a.line_id,
-        msisdn: Text = a.msisdn,
-        eip_imei: Text = a.eip_imei,
+        [unique] agreement_number: Text = a.agreement_number,
+        [sort_key] customer_id: Text = a.customer_id,
+        [sort_key] account_id: Text = a.account_id,
+        [sort_key] line_id: Text = a.line_id,
+        [unique] msisdn: Text = a.msisdn,
+        [unique] eip_imei: Text = a.eip_imei,
         product_type: Text = a.product_type,
         eip_status: Text = a.eip_status,
         installment_months: Int = a.installment_months,
@@ -96,15 +96,15 @@ table! {
 table! {
     /// `line_device_usage.csv`.
     pub Usage, mod usage (u: UsageSnapshot) {
-        customer_id: Text = u.customer_id,
-        account_id: Text = u.account_id,
-        line_id: Text = u.line_id,
-        msisdn: Text = u.msisdn,
+        [sort_key] customer_id: Text = u.customer_id,
+        [sort_key] account_id: Text = u.account_id,
+        [sort_key] line_id: Text = u.line_id,
+        [unique] msisdn: Text = u.msisdn,
         product_type: Text = u.product_type,
-        usage_imei: OptText = u.usage_imei,
+        [unique] usage_imei: OptText = u.usage_imei,
         usage_snapshot_date: Date = u.usage_snapshot_date,
         imei_line_mismatch_flag: Flag = u.imei_line_mismatch_flag,
-        usage_eip_agreement_number: OptText = u.usage_eip_agreement_number,
+        [unique] usage_eip_agreement_number: OptText = u.usage_eip_agreement_number,
     }
 }
 
@@ -138,22 +138,22 @@ table! {
         let f = r.flags;
         let c = &r.customer;
     } {
-        customer_id: Text = r.line.customer_id,
-        account_id: Text = r.line.account_id,
-        line_id: Text = r.line.line_id,
-        msisdn: Text = r.line.msisdn,
+        [sort_key] customer_id: Text = r.line.customer_id,
+        [sort_key] account_id: Text = r.line.account_id,
+        [sort_key] line_id: Text = r.line.line_id,
+        [unique] msisdn: Text = r.line.msisdn,
         product_type: Text = r.line.product_type,
         status: Text = r.line.status,
-        agreement_number: OptText = a.map(|a| a.agreement_number),
-        eip_imei: OptText = a.map(|a| a.eip_imei),
-        usage_imei: OptText = r.usage_imei(),
+        [unique] agreement_number: OptText = a.map(|a| a.agreement_number),
+        [unique] eip_imei: OptText = a.map(|a| a.eip_imei),
+        [unique] usage_imei: OptText = r.usage_imei(),
         eip_exists_flag: Flag = f.eip_exists,
         imei_mismatch_flag: Flag = f.imei_mismatch,
         missing_usage_imei_flag: Flag = f.missing_usage_imei,
         eip_mismatch_flag: Flag = f.eip_mismatch,
         upstream_friction_risk_flag: Flag = f.upstream_friction_risk,
         company_owned_equipment_flag: Flag = r.line.company_owned_equipment_flag,
-        current_imei: Text = r.line.current_imei,
+        [unique] current_imei: Text = r.line.current_imei,
         tenure_months: Int = c.tenure_months,
         monthly_charges: Money = c.monthly_charges,
         paperless_billing: Text = c.paperless_billing,
@@ -186,7 +186,7 @@ table! {
         product_type_usage: OptText = u.map(|u| u.product_type),
         usage_snapshot_date: OptDate = u.map(|u| u.usage_snapshot_date),
         imei_line_mismatch_flag: OptFlag = u.map(|u| u.imei_line_mismatch_flag),
-        usage_eip_agreement_number: OptText = u.and_then(|u| u.usage_eip_agreement_number),
+        [unique] usage_eip_agreement_number: OptText = u.and_then(|u| u.usage_eip_agreement_number),
         [if s.anomaly_type] [optional]
         imei_anomaly_type: OptText = r.imei_anomaly_type,
     }
@@ -199,12 +199,12 @@ table! {
         let a = r.agreement.as_ref();
         let f = r.flags;
     } {
-        customer_id: Text = r.line.customer_id,
-        line_id: Text = r.line.line_id,
+        [sort_key] customer_id: Text = r.line.customer_id,
+        [sort_key] line_id: Text = r.line.line_id,
         product_type: Text = r.line.product_type,
-        agreement_number: OptText = a.map(|a| a.agreement_number),
-        eip_imei: OptText = a.map(|a| a.eip_imei),
-        usage_imei: OptText = r.usage_imei(),
+        [unique] agreement_number: OptText = a.map(|a| a.agreement_number),
+        [unique] eip_imei: OptText = a.map(|a| a.eip_imei),
+        [unique] usage_imei: OptText = r.usage_imei(),
         imei_mismatch_flag: Flag = f.imei_mismatch,
         missing_usage_imei_flag: Flag = f.missing_usage_imei,
         eip_mismatch_flag: Flag = f.eip_mismatch,
@@ -227,15 +227,15 @@ table! {
     /// `anomaly_manifest.csv`: one row per injected defect, with the clean
     /// and injected values of the changed column.
     pub Manifest, mod manifest (d: Defect) {
-        defect_id: Text = DefectIdText(d.defect_number()),
+        [sort_key] defect_id: Text = DefectIdText(d.defect_number()),
         defect_type: Text = d.defect_type,
         stage: Int = d.defect_type.stage(),
-        customer_id: Text = d.customer_id,
-        line_id: Text = d.line_id,
-        partner_line_id: OptText = d.partner_line_id,
+        [sort_key] customer_id: Text = d.customer_id,
+        [sort_key] line_id: Text = d.line_id,
+        [unique] partner_line_id: OptText = d.partner_line_id,
         column: Text = "usage_imei",
-        clean_value: OptText = d.clean_value,
-        injected_value: OptText = d.injected_value,
+        [unique] clean_value: OptText = d.clean_value,
+        [unique] injected_value: OptText = d.injected_value,
     }
 }
 
