@@ -32,7 +32,7 @@
 //! assert!(file.starts_with(b"PAR1"));
 //! ```
 
-use crate::format::{padded, Field};
+use crate::format::Field;
 use crate::tables::{
     LedgerSchema, AGREEMENT_COLUMNS, CUSTOMER_COLUMNS, DEVICE_COLUMNS, EXAMPLE_COLUMNS,
     LEDGER_ANOMALY, LEDGER_BILLING, LEDGER_COLUMNS, LEDGER_REQUIRED, LINE_COLUMNS,
@@ -354,11 +354,6 @@ impl Text {
 
     fn str(&mut self, value: &str) {
         self.values.extend_from_slice(value.as_bytes());
-        self.end();
-    }
-
-    fn with(&mut self, format: impl FnOnce(&mut Vec<u8>)) {
-        format(&mut self.values);
         self.end();
     }
 
@@ -991,7 +986,7 @@ pub fn manifest_batch<'a>(
         texts(n, 15);
     let mut stage = Ints::new(n);
     for d in rows {
-        defect_id.with(|out| padded(out, b"DEF-", d.defect_number(), 10));
+        defect_id.put(d.id());
         defect_type.put(d.defect_type);
         stage.push(d.defect_type.stage());
         customer_id.put(d.customer_id);

@@ -11,7 +11,7 @@ use crate::tables::{
     LEDGER_REQUIRED, LINE_COLUMNS, USAGE_COLUMNS,
 };
 use novawireless_model::{
-    AgreementNumber, AnomalyLabel, BillingAgreementType, Customer, EipAgreement, Imei, LedgerFlags,
+    AgreementNumber, BillingAgreementType, Customer, DefectType, EipAgreement, Imei, LedgerFlags,
     LedgerRow, Line, SnapshotDate, UsageSnapshot,
 };
 use std::fmt::Display;
@@ -236,11 +236,22 @@ impl Row<'_> {
     where
         T::Err: Display,
     {
-        if self.text(index).is_empty() {
-            Ok(None)
-        } else {
-            self.parse(index).map(Some)
+        self.optional_with(index, str::parse)
+    }
+
+    /// Column `index` parsed by `parse`, `None` when empty.
+    pub fn optional_with<T, E: Display>(
+        &self,
+        index: usize,
+        parse: impl FnOnce(&str) -> Result<T, E>,
+    ) -> Result<Option<T>, InputError> {
+        let text = self.text(index);
+        if text.is_empty() {
+            return Ok(None);
         }
+        parse(text)
+            .map(Some)
+            .map_err(|e| self.error(format_args!("column {}: {e}", self.table.columns[index])))
     }
 
     /// A whole number column.
@@ -570,7 +581,8 @@ pub fn ledger_row(row: &Row<'_>) -> Result<LedgerRow, InputError> {
         eip_mismatch: row.flag(12)?,
         upstream_friction_risk: row.flag(13)?,
     };
-    let imei_anomaly_type: Option<AnomalyLabel> = row.optional(LEDGER_ANOMALY)?;
+    // Only a stage-3 type labels a ledger row.
+    let imei_anomaly_type = row.optional_with(LEDGER_ANOMALY, DefectType::parse_label)?;
     let billing_agreement_type: Option<BillingAgreementType> = row.optional(LEDGER_BILLING)?;
     Ok(LedgerRow {
         line,

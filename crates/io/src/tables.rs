@@ -5,7 +5,7 @@
 
 use crate::format::{flag, int, money, put, put_optional, score, text};
 use novawireless_model::{
-    AnomalyLabel, Customer, Defect, Device, EipAgreement, LedgerRow, Line, UsageSnapshot,
+    Customer, Defect, DefectType, Device, EipAgreement, LedgerRow, Line, UsageSnapshot,
 };
 
 /// `customers.csv` and `customers_v1.csv`.
@@ -331,7 +331,7 @@ pub fn usage_row(out: &mut Vec<u8>, u: &UsageSnapshot) {
     );
 }
 
-fn label(out: &mut Vec<u8>, l: Option<AnomalyLabel>) {
+fn label(out: &mut Vec<u8>, l: Option<DefectType>) {
     if let Some(l) = l {
         put(out, l);
     }
@@ -439,7 +439,7 @@ pub const MANIFEST_COLUMNS: &[&str] = &[
 
 /// Appends one `anomaly_manifest.csv` row.
 pub fn manifest_row(out: &mut Vec<u8>, d: &Defect) {
-    crate::format::padded(out, b"DEF-", d.defect_number(), 10);
+    put(out, d.id());
     out.push(b',');
     put(out, d.defect_type);
     out.push(b',');

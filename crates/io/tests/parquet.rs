@@ -16,8 +16,7 @@ use novawireless_io::parquet::{
 };
 use novawireless_io::{tables, LedgerSchema, OutputSet, TEMP_SUFFIX};
 use novawireless_model::{
-    AnomalyLabel, BillingAgreementType, Defect, DefectType, Device, DeviceCategory, DeviceId, Imei,
-    LedgerRow,
+    BillingAgreementType, Defect, DefectType, Device, DeviceCategory, DeviceId, Imei, LedgerRow,
 };
 use novawireless_sampler::Baseline;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
@@ -36,7 +35,7 @@ fn population(customers: u64) -> Tables {
     let generator =
         AccountGenerator::new(&Baseline::embedded(), GraphParams::default(), 42, customers)
             .unwrap();
-    let mut chunk = generator.generate(CustomerRange::new(0, customers), 0);
+    let mut chunk = generator.generate_range(CustomerRange::new(0, customers));
     let mut ledger = novawireless_ledger::join(
         &chunk.customers,
         &chunk.lines,
@@ -49,7 +48,7 @@ fn population(customers: u64) -> Tables {
     // of present and missing values will do.
     for (i, r) in ledger.iter_mut().enumerate() {
         if i % 5 == 1 {
-            r.imei_anomaly_type = Some(AnomalyLabel::ALL[i % 3]);
+            r.imei_anomaly_type = Some(DefectType::ALL[1 + i % 3]);
         }
         r.billing_agreement_type = match i % 3 {
             0 => None,
