@@ -570,6 +570,44 @@ mod tests {
     use super::*;
 
     #[test]
+    fn chunks_that_are_not_whole_swap_blocks_are_refused() {
+        let options = |chunk_customers| RunAllOptions {
+            generate: GenerateOptions {
+                n_customers: 3_000,
+                seed: 42,
+                params: novawireless_accounts::GraphParams::default(),
+                config: None,
+                chunk_customers,
+                progress: false,
+                format: Format::Csv,
+            },
+            anomalies: AnomalyParams::default(),
+            shard: None,
+            clean_twin: false,
+            report: false,
+            format: Format::Csv,
+            direct_io: None,
+        };
+        // Both chunks straddle a block; either may be reported first.
+        let refused = options(1_500);
+        let Err(err) = Job::prepare(&refused, Format::Csv) else {
+            panic!("chunks of 1,500 customers were accepted");
+        };
+        let message = err.to_string();
+        assert!(
+            [
+                "customers 0..1500 of 3000 are not whole swap blocks of 1024 customers",
+                "customers 1500..3000 of 3000 are not whole swap blocks of 1024 customers",
+            ]
+            .contains(&message.as_str()),
+            "{message}"
+        );
+        let accepted = options(2 * SWAP_BLOCK);
+        let job = Job::prepare(&accepted, Format::Csv).map_err(|e| e.to_string());
+        assert_eq!(job.map(|j| j.customers()), Ok(3_000));
+    }
+
+    #[test]
     fn direct_io_pays_for_large_outputs_only() {
         assert!(!direct_io_pays(0));
         assert!(!direct_io_pays(1 << 20));
