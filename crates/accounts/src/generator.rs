@@ -208,9 +208,13 @@ impl AccountGenerator {
         range: CustomerRange,
         chunk_customers: u64,
     ) -> impl Iterator<Item = AccountChunk> + '_ {
-        self.partitions(range, chunk_customers)
-            .into_iter()
-            .map(|p| self.generate(p))
+        // Each chunk's first line follows the lines generated before it.
+        let mut first_line = self.lines_before(range.start);
+        range.chunks(chunk_customers).map(move |r| {
+            let chunk = self.generate(Partition::planned(r, first_line));
+            first_line += chunk.lines.len() as u64;
+            chunk
+        })
     }
 
     /// Generates the customers of `range`, planning it as one partition

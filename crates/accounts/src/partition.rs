@@ -23,6 +23,11 @@ pub struct Partition {
 }
 
 impl Partition {
+    /// A partition whose first line the generator has counted.
+    pub(crate) const fn planned(range: CustomerRange, first_line: u64) -> Self {
+        Partition { range, first_line }
+    }
+
     /// The customers.
     pub const fn range(&self) -> CustomerRange {
         self.range
@@ -46,10 +51,7 @@ impl AccountGenerator {
     /// every customer before it, on this thread: for a large range start,
     /// prefer [`Self::partitions`].
     pub fn partition(&self, range: CustomerRange) -> Partition {
-        Partition {
-            range,
-            first_line: self.lines_before(range.start),
-        }
+        Partition::planned(range, self.lines_before(range.start))
     }
 
     /// Splits `range` into consecutive partitions of at most
@@ -92,10 +94,7 @@ impl AccountGenerator {
                 let block_start = block * PLAN_BLOCK;
                 let first_line = first_line_of_block[block as usize]
                     + self.lines_in(CustomerRange::new(block_start, r.start));
-                Partition {
-                    range: r,
-                    first_line,
-                }
+                Partition::planned(r, first_line)
             })
             .collect()
     }
