@@ -50,11 +50,12 @@ pub fn run(argv: Vec<std::ffi::OsString>) -> Outcome {
             args.ledger.mirror(),
             args.output.format,
         )?;
-        novawireless_pipeline::say!("rows {} examples {}", s.rows, s.example_rows);
-        novawireless_pipeline::say!(
-            "imei_mismatch_swap {} missing_usage_imei_capture_failure {} missing_usage_imei_ghost_line {}",
-            s.imei_mismatch_swap, s.missing_usage_imei_capture_failure, s.missing_usage_imei_ghost_line
-        );
+        novawireless_pipeline::say!("rows {} examples {}", s.counts.rows, s.example_rows);
+        let labelled: Vec<String> = (s.counts.labelled.iter())
+            .filter(|(t, _)| t.is_label())
+            .map(|(t, n)| format!("{t} {n}"))
+            .collect();
+        novawireless_pipeline::say!("{}", labelled.join(" "));
         novawireless_pipeline::cli::report_time(
             args.output.quiet,
             "inject_imei_anomalies",

@@ -1,5 +1,6 @@
 //! All four steps in one process.
 
+use novawireless_model::DefectType;
 use novawireless_pipeline::cli::{
     parse_args, parse_bool, parse_seed, run_args, AnomalyArgs, Failure, GenerateArgs, Outcome,
     OutputArgs,
@@ -126,10 +127,12 @@ pub fn run(argv: Vec<std::ffi::OsString>) -> Outcome {
             r.ledger.rows
         );
         novawireless_pipeline::say!("anomaly_manifest rows {}", a.manifest_rows);
-        novawireless_pipeline::say!(
-            "anomalies: generation_usage_mismatch {} imei_mismatch_swap {} missing_usage_imei_capture_failure {} missing_usage_imei_ghost_line {}",
-            c.generation_usage_mismatches, a.imei_mismatch_swap, a.missing_usage_imei_capture_failure, a.missing_usage_imei_ghost_line
-        );
+        // Every defect type in order: step 1's from its counts, step 3's
+        // from the labelled rows.
+        let mut defects = a.counts.labelled;
+        defects[DefectType::GenerationUsageMismatch] = c.generation_usage_mismatches;
+        let defects: Vec<String> = defects.iter().map(|(t, n)| format!("{t} {n}")).collect();
+        novawireless_pipeline::say!("anomalies: {}", defects.join(" "));
         novawireless_pipeline::cli::report_time(args.output.quiet, "run_all", started);
         Ok(())
     })

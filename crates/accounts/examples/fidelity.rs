@@ -60,8 +60,8 @@ fn main() {
         None => Baseline::embedded(),
     };
     let generator = AccountGenerator::new(&baseline, GraphParams::default(), 42, n)
-        .expect("a population within the limit");
-    let chunk = generator.generate(CustomerRange::new(0, n), 0);
+        .expect("a population within MAX_CUSTOMERS");
+    let chunk = generator.generate_range(CustomerRange::new(0, n));
     let rows: Vec<Row> = chunk
         .customers
         .into_iter()

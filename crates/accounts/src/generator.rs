@@ -1,6 +1,7 @@
 //! The account-graph generator: customers, lines, devices, EIPs and usage.
 
 use crate::params::{CustomerRange, GraphParams};
+use crate::partition::Partition;
 use novawireless_model::{
     models_of, AgreementNumber, Contract, Customer, CustomerId, Device, DeviceCategory, DeviceId,
     DeviceModel, EipAgreement, EipStatus, Imei, InternetService, Line, LineId, LineStatus, Msisdn,
@@ -176,7 +177,8 @@ impl AccountGenerator {
     }
 
     /// Number of lines of customers `0..index`: the global index of customer
-    /// `index`'s first line. Replays only the cheap shape draws.
+    /// `index`'s first line. Replays only the cheap shape draws, on this
+    /// thread ([`Self::partitions`] sums them in parallel).
     pub fn lines_before(&self, index: u64) -> u64 {
         (0..index)
             .map(|i| u64::from(self.shape(i).total_lines()))
@@ -197,7 +199,7 @@ impl AccountGenerator {
     ///     assert!(chunk.customers.len() <= 1_024);
     ///     lines += chunk.lines.len();
     /// }
-    /// let whole = generator.generate(CustomerRange::new(0, 5_000), 0);
+    /// let whole = generator.generate_range(CustomerRange::new(0, 5_000));
     /// let first_line = whole.customers[..1_000].iter().map(|c| c.total_lines() as usize).sum::<usize>();
     /// assert_eq!(lines, whole.lines.len() - first_line);
     /// ```
@@ -206,27 +208,36 @@ impl AccountGenerator {
         range: CustomerRange,
         chunk_customers: u64,
     ) -> impl Iterator<Item = AccountChunk> + '_ {
-        let mut next_line = self.lines_before(range.start);
+        // Each chunk's first line follows the lines generated before it.
+        let mut first_line = self.lines_before(range.start);
         range.chunks(chunk_customers).map(move |r| {
-            let chunk = self.generate(r, next_line);
-            next_line += chunk.lines.len() as u64;
+            let chunk = self.generate(Partition::planned(r, first_line));
+            first_line += chunk.lines.len() as u64;
             chunk
         })
     }
 
-    /// Generates the customers of `range`, whose first line has the global
-    /// 0-based index `first_line` (see [`Self::lines_before`]).
-    pub fn generate(&self, range: CustomerRange, first_line: u64) -> AccountChunk {
+    /// Generates the customers of `range`, planning it as one partition
+    /// ([`Self::partition`]): the convenient way for a whole population or
+    /// a small range.
+    pub fn generate_range(&self, range: CustomerRange) -> AccountChunk {
+        self.generate(self.partition(range))
+    }
+
+    /// Generates the customers of a partition planned by this generator
+    /// ([`Self::partitions`], [`Self::partition`]).
+    pub fn generate(&self, partition: Partition) -> AccountChunk {
         let mut chunk = AccountChunk::default();
-        self.generate_into(range, first_line, &mut chunk);
+        self.generate_into(partition, &mut chunk);
         chunk
     }
 
     /// [`Self::generate`] into `chunk`, whose rows are replaced; reusing one
     /// chunk's vectors spares a long run an allocation per table and chunk.
-    pub fn generate_into(&self, range: CustomerRange, first_line: u64, chunk: &mut AccountChunk) {
+    pub fn generate_into(&self, partition: Partition, chunk: &mut AccountChunk) {
         chunk.clear();
-        let mut next_line = first_line;
+        let range = partition.range();
+        let mut next_line = partition.first_line();
         for index in range.start..range.end {
             next_line = self.generate_customer(index, next_line, chunk);
         }

@@ -15,7 +15,7 @@ proptest! {
     #[test]
     fn tacs_match_the_device_category(seed in any::<u64>(), n in 1u64..400) {
         let generator = AccountGenerator::new(&Baseline::embedded(), GraphParams::default(), seed, n).unwrap();
-        let chunk = generator.generate(CustomerRange::new(0, n), 0);
+        let chunk = generator.generate_range(CustomerRange::new(0, n));
         for d in &chunk.devices {
             let model = d.imei.device_model().expect("every IMEI has a catalogue TAC");
             prop_assert_eq!(model.category, d.device_category);
@@ -36,7 +36,7 @@ fn every_model_of_the_catalogue_is_used_about_equally() {
     let n = 50_000;
     let generator =
         AccountGenerator::new(&Baseline::embedded(), GraphParams::default(), 42, n).unwrap();
-    let chunk = generator.generate(CustomerRange::new(0, n), 0);
+    let chunk = generator.generate_range(CustomerRange::new(0, n));
     for category in [DeviceCategory::Handset, DeviceCategory::Gateway5gHsi] {
         let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
         for d in chunk

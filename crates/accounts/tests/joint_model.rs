@@ -30,7 +30,7 @@ fn population() -> &'static [Row] {
     ROWS.get_or_init(|| {
         let generator =
             AccountGenerator::new(&ibm_config(), GraphParams::default(), 42, N).unwrap();
-        let chunk = generator.generate(CustomerRange::new(0, N), 0);
+        let chunk = generator.generate_range(CustomerRange::new(0, N));
         chunk
             .customers
             .into_iter()

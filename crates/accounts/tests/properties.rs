@@ -63,7 +63,7 @@ fn generator(n: u64, seed: u64, params: &GraphParams) -> AccountGenerator {
 }
 
 fn generate_all(n: u64, seed: u64, params: &GraphParams) -> AccountChunk {
-    generator(n, seed, params).generate(CustomerRange::new(0, n), 0)
+    generator(n, seed, params).generate_range(CustomerRange::new(0, n))
 }
 
 /// The lines of each customer, in customer order. Fails unless the lines are
@@ -592,9 +592,9 @@ fn check_usage(chunk: &AccountChunk, params: &GraphParams) -> Result<(), TestCas
     Ok(())
 }
 
-/// Generates `range` with the line offset a shard would compute.
+/// Generates `range` alone, as a shard would.
 fn generate_piece(generator: &AccountGenerator, range: CustomerRange) -> AccountChunk {
-    generator.generate(range, generator.lines_before(range.start))
+    generator.generate(generator.partition(range))
 }
 
 /// Concatenates the pieces generated for consecutive `ranges`.
@@ -671,8 +671,8 @@ proptest! {
         parts in 1u64..8,
     ) {
         let generator = generator(n, seed, &params);
-        let whole = generator.generate(CustomerRange::new(0, n), 0);
-        prop_assert_eq!(&whole, &generator.generate(CustomerRange::new(0, n), 0), "rerun differs");
+        let whole = generator.generate_range(CustomerRange::new(0, n));
+        prop_assert_eq!(&whole, &generator.generate_range(CustomerRange::new(0, n)), "rerun differs");
 
         let a = ((n as f64 * cut_a) as u64).min(n);
         let b = ((n as f64 * cut_b) as u64).min(n);
@@ -769,13 +769,13 @@ fn the_stock_device_of_a_lineless_population_is_not_duplicated() {
     let params = GraphParams::default();
     assert_eq!(
         generator(0, 7, &params)
-            .generate(CustomerRange::new(0, 0), 0)
+            .generate_range(CustomerRange::new(0, 0))
             .devices
             .len(),
         1
     );
     let generator = generator(5, 7, &params);
-    let whole = generator.generate(CustomerRange::new(0, 5), 0);
+    let whole = generator.generate_range(CustomerRange::new(0, 5));
     for cuts in [[0, 0, 5], [0, 5, 5]] {
         let pieces = cuts.windows(2).map(|w| CustomerRange::new(w[0], w[1]));
         let joined = generate_pieces(&generator, pieces);

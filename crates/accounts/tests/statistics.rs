@@ -71,7 +71,7 @@ fn population() -> &'static Population {
         let params = GraphParams::default();
         let generator =
             AccountGenerator::new(&Baseline::embedded(), params.clone(), SEED, N).unwrap();
-        let chunk = generator.generate(CustomerRange::new(0, N), 0);
+        let chunk = generator.generate_range(CustomerRange::new(0, N));
         let mut line_ranges = Vec::with_capacity(chunk.customers.len());
         let mut start = 0;
         for c in &chunk.customers {

@@ -1,6 +1,6 @@
 //! What step 3 did: counts for the receipt and one record per changed row.
 
-use novawireless_model::{AnomalyLabel, CustomerId, Imei, LineId};
+use novawireless_model::{CustomerId, DefectCounts, DefectType, Imei, LineId};
 use std::iter::Sum;
 use std::ops::{Add, AddAssign};
 
@@ -17,31 +17,20 @@ pub struct AnomalyCounts {
     pub swaps_chosen: u64,
     /// Chosen rows skipped because no partner was available.
     pub swaps_without_partner: u64,
-    /// Rows labelled `imei_mismatch_swap` (two per swap).
-    pub swapped_rows: u64,
     /// Rows with an agreement eligible for a missing IMEI (after the swaps).
     pub missing_eligible_with_agreement: u64,
     /// Rows without an agreement eligible for a missing IMEI.
     pub missing_eligible_without_agreement: u64,
-    /// Rows labelled `missing_usage_imei_capture_failure`.
-    pub capture_failures: u64,
-    /// Rows labelled `missing_usage_imei_ghost_line`.
-    pub ghost_lines: u64,
+    /// Rows labelled with each type (stage-3 types only; two rows per swap).
+    pub labelled: DefectCounts,
 }
 
 impl AnomalyCounts {
-    /// Rows carrying `label`.
-    pub const fn labelled(&self, label: AnomalyLabel) -> u64 {
-        match label {
-            AnomalyLabel::ImeiMismatchSwap => self.swapped_rows,
-            AnomalyLabel::MissingUsageImeiCaptureFailure => self.capture_failures,
-            AnomalyLabel::MissingUsageImeiGhostLine => self.ghost_lines,
-        }
-    }
-
     /// Rows whose usage IMEI was blanked.
     pub const fn missing(&self) -> u64 {
-        self.capture_failures + self.ghost_lines
+        self.labelled
+            .get(DefectType::MissingUsageImeiCaptureFailure)
+            + self.labelled.get(DefectType::MissingUsageImeiGhostLine)
     }
 }
 
@@ -54,13 +43,11 @@ impl Add for AnomalyCounts {
             swap_eligible: self.swap_eligible + o.swap_eligible,
             swaps_chosen: self.swaps_chosen + o.swaps_chosen,
             swaps_without_partner: self.swaps_without_partner + o.swaps_without_partner,
-            swapped_rows: self.swapped_rows + o.swapped_rows,
             missing_eligible_with_agreement: self.missing_eligible_with_agreement
                 + o.missing_eligible_with_agreement,
             missing_eligible_without_agreement: self.missing_eligible_without_agreement
                 + o.missing_eligible_without_agreement,
-            capture_failures: self.capture_failures + o.capture_failures,
-            ghost_lines: self.ghost_lines + o.ghost_lines,
+            labelled: self.labelled + o.labelled,
         }
     }
 }
@@ -86,8 +73,8 @@ pub struct InjectedDefect {
     pub line_id: LineId,
     /// The row's customer.
     pub customer_id: CustomerId,
-    /// The label the row now carries.
-    pub label: AnomalyLabel,
+    /// The label the row now carries (a stage-3 type).
+    pub defect_type: DefectType,
     /// For a swap, the index of the other row (in the same slice).
     pub partner_row: Option<usize>,
     /// For a swap, the other row's line.

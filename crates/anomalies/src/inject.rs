@@ -1,11 +1,12 @@
 //! Phase A (swaps) and phase B (missing IMEIs), then the flags.
 
+use crate::blocks::SwapBlocks;
 use crate::counts::{AnomalyCounts, InjectedDefect, Injection};
 use crate::params::{AnomalyError, AnomalyParams};
 use crate::pools::MissingPools;
 use crate::swaps::{block_streams, blocks, customer_spans, SwapPlan, SwapPlanner};
 use novawireless_ledger::imei_mismatch;
-use novawireless_model::{AnomalyLabel, Imei, LedgerRow};
+use novawireless_model::{DefectType, Imei, LedgerRow};
 use rand::Rng;
 
 fn set_usage_imei(row: &mut LedgerRow, imei: Option<Imei>) {
@@ -15,11 +16,11 @@ fn set_usage_imei(row: &mut LedgerRow, imei: Option<Imei>) {
 }
 
 /// Injects the IMEI defects of README, *Step 3* into a chunk of the ledger,
-/// with the per-row Bernoulli selection of section 12.
+/// each eligible row chosen by its own Bernoulli draw.
 ///
-/// `rows` holds whole customers, grouped and in ascending customer order;
-/// `pools` is [`crate::missing_pools`] summed over the whole ledger (with
-/// the same `params`). Every row's `imei_anomaly_type` is reset, so a label
+/// `rows` holds the rows of `customers`, whole swap blocks, grouped by
+/// customer in ascending customer order; `pools` is [`crate::missing_pools`]
+/// summed over the whole ledger (with the same `params`). Every row's `imei_anomaly_type` is reset, so a label
 /// always describes this run.
 ///
 /// Each customer draws from `stream(seed, Stage::Anomalies, customer index)`,
@@ -42,24 +43,24 @@ fn set_usage_imei(row: &mut LedgerRow, imei: Option<Imei>) {
 /// mismatch) are recomputed; `eip_exists` and `eip_mismatch` are kept.
 ///
 /// With `within_customer_only` (the default) a customer's result depends on
-/// nothing but its own rows, so any chunking gives the same ledger. Without
-/// it, partners come from every customer of `rows`: phase A runs over the
-/// whole slice (customers in order, each on its own stream) before phase B,
-/// so the result depends on the slice; the caller must pass fixed blocks of
-/// customers (the same in [`crate::missing_pools`]) to stay reproducible.
-/// Each chosen row then scans the slice's eligible rows, so keep blocks to a
-/// few ten thousand customers.
+/// nothing but its own rows. Without it, partners come from every customer
+/// of the same swap block ([`crate::SWAP_BLOCK`]): phase A runs over the
+/// block (customers in order, each on its own stream) before phase B. As
+/// `rows` holds whole blocks, either way any cutting of the ledger into
+/// whole blocks gives the same ledger.
 ///
 /// # Errors
-/// Invalid probabilities, or rows not grouped by customer in ascending
-/// order; `rows` is left unchanged.
+/// Invalid probabilities, a row whose customer is not one of `customers`,
+/// or rows not grouped by customer in ascending order; `rows` is left
+/// unchanged.
 pub fn inject(
     rows: &mut [LedgerRow],
+    customers: &SwapBlocks,
     params: &AnomalyParams,
     pools: MissingPools,
 ) -> Result<Injection, AnomalyError> {
     params.validate()?;
-    let spans = customer_spans(rows)?;
+    let spans = customer_spans(rows, customers)?;
     let p = pools.probabilities(params.p_missing);
     let mut counts = AnomalyCounts {
         rows: rows.len() as u64,
@@ -73,7 +74,7 @@ pub fn inject(
         row.imei_anomaly_type = None;
     }
 
-    for block in blocks(&spans, params.within_customer_only) {
+    for block in blocks(rows, &spans, params.within_customer_only) {
         block_streams(rows, block, params.seed, &mut streams);
 
         let mut plan = SwapPlan::default();
@@ -81,18 +82,18 @@ pub fn inject(
         counts.swap_eligible += plan.eligible;
         counts.swaps_chosen += plan.chosen;
         counts.swaps_without_partner += plan.without_partner;
-        counts.swapped_rows += 2 * plan.pairs.len() as u64;
+        counts.labelled[DefectType::ImeiMismatchSwap] += 2 * plan.pairs.len() as u64;
         for &(i, j) in &plan.pairs {
             let (imei_i, imei_j) = (rows[i].usage_imei(), rows[j].usage_imei());
             for (row, partner, clean, injected) in [(i, j, imei_i, imei_j), (j, i, imei_j, imei_i)]
             {
                 set_usage_imei(&mut rows[row], injected);
-                rows[row].imei_anomaly_type = Some(AnomalyLabel::ImeiMismatchSwap);
+                rows[row].imei_anomaly_type = Some(DefectType::ImeiMismatchSwap);
                 defects.push(InjectedDefect {
                     row,
                     line_id: rows[row].line.line_id,
                     customer_id: rows[row].line.customer_id,
-                    label: AnomalyLabel::ImeiMismatchSwap,
+                    defect_type: DefectType::ImeiMismatchSwap,
                     partner_row: Some(partner),
                     partner_line_id: Some(rows[partner].line.line_id),
                     clean_usage_imei: clean,
@@ -111,23 +112,20 @@ pub fn inject(
                 let w = rng.random::<f64>();
                 let label = if row.agreement.is_some() {
                     counts.missing_eligible_with_agreement += 1;
-                    (w < p.with_agreement).then_some(AnomalyLabel::MissingUsageImeiCaptureFailure)
+                    (w < p.with_agreement).then_some(DefectType::MissingUsageImeiCaptureFailure)
                 } else {
                     counts.missing_eligible_without_agreement += 1;
-                    (w < p.without_agreement).then_some(AnomalyLabel::MissingUsageImeiGhostLine)
+                    (w < p.without_agreement).then_some(DefectType::MissingUsageImeiGhostLine)
                 };
                 let Some(label) = label else { continue };
-                match label {
-                    AnomalyLabel::MissingUsageImeiCaptureFailure => counts.capture_failures += 1,
-                    _ => counts.ghost_lines += 1,
-                }
+                counts.labelled[label] += 1;
                 set_usage_imei(row, None);
                 row.imei_anomaly_type = Some(label);
                 defects.push(InjectedDefect {
                     row: i,
                     line_id: row.line.line_id,
                     customer_id: row.line.customer_id,
-                    label,
+                    defect_type: label,
                     partner_row: None,
                     partner_line_id: None,
                     clean_usage_imei: clean,

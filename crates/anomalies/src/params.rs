@@ -18,7 +18,7 @@ pub struct AnomalyParams {
     /// Expected share of lines with a usage IMEI that lose it.
     pub p_missing: f64,
     /// Swap partners come from the same customer (`true`) or from any
-    /// customer of the slice passed to [`crate::inject`] (`false`).
+    /// customer of the same swap block ([`crate::SWAP_BLOCK`]) (`false`).
     pub within_customer_only: bool,
 }
 
@@ -72,5 +72,27 @@ pub enum AnomalyError {
         customer_id: CustomerId,
         /// The customer of the row before it.
         previous: CustomerId,
+    },
+    /// A range of customers that is not made of whole swap blocks.
+    #[error("customers {start}..{end} of {population} are not whole swap blocks of {block} customers", block = crate::SWAP_BLOCK)]
+    NotWholeBlocks {
+        /// First customer index of the range.
+        start: u64,
+        /// One past its last customer index.
+        end: u64,
+        /// Customers in the population.
+        population: u64,
+    },
+    /// A row whose customer lies outside the swap blocks passed with it.
+    #[error("ledger row {row}: customer {customer_id} is not one of customers {start}..{end} (0-based) passed with the rows")]
+    OutsideBlocks {
+        /// 0-based index of the row in the slice passed in.
+        row: usize,
+        /// The row's customer.
+        customer_id: CustomerId,
+        /// First customer index of the blocks.
+        start: u64,
+        /// One past their last customer index.
+        end: u64,
     },
 }

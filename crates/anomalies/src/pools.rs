@@ -1,6 +1,7 @@
 //! The missing-IMEI pools (phase B's eligible rows) and the selection
 //! probabilities derived from them.
 
+use crate::blocks::SwapBlocks;
 use crate::params::{AnomalyError, AnomalyParams, CAPTURE_FAILURE_SHARE};
 use crate::swaps::{block_streams, blocks, customer_spans, SwapPlan, SwapPlanner};
 use novawireless_model::LedgerRow;
@@ -86,22 +87,23 @@ impl Sum for MissingPools {
 /// Phase A is replayed (it is cheap, and changes nothing here) because
 /// swapped rows carry a label and are not eligible for B; counting them would
 /// shrink the realised share of capture failures below 70 %. Pass the same
-/// `params` and the same slices (the same chunks, at customer boundaries) as
-/// to [`crate::inject`]; with `within_customer_only` the chunking does not
-/// matter.
+/// `params` as to [`crate::inject`]; `rows` holds the rows of `customers`,
+/// whole swap blocks, so any cutting into whole blocks gives the same sum.
 ///
 /// # Errors
-/// Invalid probabilities, or rows not grouped by customer in ascending order.
+/// Invalid probabilities, a row whose customer is not one of `customers`,
+/// or rows not grouped by customer in ascending order.
 pub fn missing_pools(
     rows: &[LedgerRow],
+    customers: &SwapBlocks,
     params: &AnomalyParams,
 ) -> Result<MissingPools, AnomalyError> {
     params.validate()?;
-    let spans = customer_spans(rows)?;
+    let spans = customer_spans(rows, customers)?;
     let mut planner = SwapPlanner::default();
     let mut streams = Vec::new();
     let mut pools = MissingPools::default();
-    for block in blocks(&spans, params.within_customer_only) {
+    for block in blocks(rows, &spans, params.within_customer_only) {
         block_streams(rows, block, params.seed, &mut streams);
         let mut plan = SwapPlan::default();
         planner.plan(rows, block, &mut streams, params.p_mismatch, &mut plan);

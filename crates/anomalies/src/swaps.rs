@@ -1,6 +1,7 @@
 //! Customer grouping and the swap phase (A), shared by [`crate::inject`] and
 //! [`crate::missing_pools`], which must agree on which rows are swapped.
 
+use crate::blocks::{swap_block, SwapBlocks};
 use crate::params::AnomalyError;
 use novawireless_model::{LedgerRow, ProductType};
 use novawireless_sampler::{stream, Stage};
@@ -9,11 +10,23 @@ use rand_pcg::Pcg64Mcg;
 use std::ops::Range;
 
 /// The row ranges of the customers of `rows`, which must be grouped by
-/// customer in ascending customer order.
-pub(crate) fn customer_spans(rows: &[LedgerRow]) -> Result<Vec<Range<usize>>, AnomalyError> {
+/// customer in ascending customer order, every customer one of `within`.
+pub(crate) fn customer_spans(
+    rows: &[LedgerRow],
+    within: &SwapBlocks,
+) -> Result<Vec<Range<usize>>, AnomalyError> {
     let mut spans: Vec<Range<usize>> = Vec::new();
     for (row, ledger_row) in rows.iter().enumerate() {
         let customer_id = ledger_row.line.customer_id;
+        if !within.contains(customer_id) {
+            let customers = within.customers();
+            return Err(AnomalyError::OutsideBlocks {
+                row,
+                customer_id,
+                start: customers.start,
+                end: customers.end,
+            });
+        }
         match spans.last_mut() {
             Some(span) if rows[span.start].line.customer_id == customer_id => span.end = row + 1,
             Some(span) if rows[span.start].line.customer_id > customer_id => {
@@ -30,17 +43,19 @@ pub(crate) fn customer_spans(rows: &[LedgerRow]) -> Result<Vec<Range<usize>>, An
 }
 
 /// The groups of customers whose rows may swap with each other: each
-/// customer alone, or all customers of the slice.
-pub(crate) fn blocks(
-    spans: &[Range<usize>],
+/// customer alone, or the customers of each swap block.
+pub(crate) fn blocks<'s>(
+    rows: &[LedgerRow],
+    spans: &'s [Range<usize>],
     within_customer_only: bool,
-) -> std::slice::Chunks<'_, Range<usize>> {
-    let size = if within_customer_only {
-        1
-    } else {
-        spans.len().max(1)
-    };
-    spans.chunks(size)
+) -> Vec<&'s [Range<usize>]> {
+    spans
+        .chunk_by(|a, b| {
+            !within_customer_only
+                && swap_block(rows[a.start].line.customer_id)
+                    == swap_block(rows[b.start].line.customer_id)
+        })
+        .collect()
 }
 
 /// The anomaly stream of each customer of `block`, in order.

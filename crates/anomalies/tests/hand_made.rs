@@ -6,16 +6,37 @@ mod common;
 
 use common::*;
 use novawireless_anomalies::{
-    inject, is_example, missing_pools, AnomalyCounts, AnomalyError, AnomalyParams, InjectedDefect,
-    MissingPools,
+    clean_twin, inject, is_example, missing_pools, undo_generation_mismatch, AnomalyCounts,
+    AnomalyError, AnomalyParams, InjectedDefect, Injection, MissingPools, SwapBlocks,
 };
-use novawireless_model::{AnomalyLabel, CustomerId, LedgerRow, LineId};
+use novawireless_model::{CustomerId, DefectCounts, DefectType, LedgerRow, LineId};
 use novawireless_sampler::{stream, Stage};
 use rand::Rng;
 
-const SWAP: Option<AnomalyLabel> = Some(AnomalyLabel::ImeiMismatchSwap);
-const CAPTURE: Option<AnomalyLabel> = Some(AnomalyLabel::MissingUsageImeiCaptureFailure);
-const GHOST: Option<AnomalyLabel> = Some(AnomalyLabel::MissingUsageImeiGhostLine);
+const SWAP: Option<DefectType> = Some(DefectType::ImeiMismatchSwap);
+const CAPTURE: Option<DefectType> = Some(DefectType::MissingUsageImeiCaptureFailure);
+const GHOST: Option<DefectType> = Some(DefectType::MissingUsageImeiGhostLine);
+
+/// Every customer up to the last one of `rows`: a whole population.
+fn everyone(rows: &[LedgerRow]) -> SwapBlocks {
+    let last = rows.iter().map(|r| r.line.customer_id.number()).max();
+    SwapBlocks::population(last.unwrap_or(0))
+}
+
+/// [`inject`] on a whole population.
+fn inject_all(
+    rows: &mut [LedgerRow],
+    p: &AnomalyParams,
+    pools: MissingPools,
+) -> Result<Injection, AnomalyError> {
+    let customers = everyone(rows);
+    inject(rows, &customers, p, pools)
+}
+
+/// [`missing_pools`] of a whole population.
+fn pools_all(rows: &[LedgerRow], p: &AnomalyParams) -> Result<MissingPools, AnomalyError> {
+    missing_pools(rows, &everyone(rows), p)
+}
 
 fn params(p_mismatch: f64, p_missing: f64) -> AnomalyParams {
     AnomalyParams {
@@ -82,7 +103,7 @@ fn zero_probabilities_change_no_imei_and_recompute_the_flags() {
     let clean = mixed();
     let mut rows = clean.clone();
     let p = params(0.0, 0.0);
-    let pools = missing_pools(&rows, &p).unwrap();
+    let pools = pools_all(&rows, &p).unwrap();
     assert_eq!(
         pools,
         MissingPools {
@@ -90,7 +111,7 @@ fn zero_probabilities_change_no_imei_and_recompute_the_flags() {
             without_agreement: 2
         }
     );
-    let injection = inject(&mut rows, &p, pools).unwrap();
+    let injection = inject_all(&mut rows, &p, pools).unwrap();
     assert_eq!(usage_imeis(&rows), usage_imeis(&clean));
     assert!(rows.iter().all(|r| r.imei_anomaly_type.is_none()));
     assert!(injection.defects.is_empty());
@@ -131,7 +152,7 @@ fn certain_missing_blanks_every_eligible_row_with_the_right_label() {
     let probabilities = pools.probabilities(1.0);
     assert_eq!(probabilities.with_agreement, 1.0);
     assert_eq!(probabilities.without_agreement, 1.0);
-    let injection = inject(&mut rows, &params(0.0, 1.0), pools).unwrap();
+    let injection = inject_all(&mut rows, &params(0.0, 1.0), pools).unwrap();
     let labels: Vec<_> = rows.iter().map(|r| r.imei_anomaly_type).collect();
     assert_eq!(
         labels,
@@ -152,15 +173,15 @@ fn certain_missing_blanks_every_eligible_row_with_the_right_label() {
     );
     assert_eq!(
         (
-            injection.counts.capture_failures,
-            injection.counts.ghost_lines
+            injection.counts.labelled[DefectType::MissingUsageImeiCaptureFailure],
+            injection.counts.labelled[DefectType::MissingUsageImeiGhostLine]
         ),
         (3, 2)
     );
-    let blanked: Vec<(usize, Option<AnomalyLabel>)> = injection
+    let blanked: Vec<(usize, Option<DefectType>)> = injection
         .defects
         .iter()
-        .map(|d| (d.row, Some(d.label)))
+        .map(|d| (d.row, Some(d.defect_type)))
         .collect();
     assert_eq!(
         blanked,
@@ -178,7 +199,7 @@ fn certain_missing_blanks_every_eligible_row_with_the_right_label() {
             row: 6,
             line_id: LineId::from_index(6),
             customer_id: CustomerId::from_index(4),
-            label: AnomalyLabel::MissingUsageImeiGhostLine,
+            defect_type: DefectType::MissingUsageImeiGhostLine,
             partner_row: None,
             partner_line_id: None,
             clean_usage_imei: Some(imei(999)),
@@ -191,7 +212,7 @@ fn certain_missing_blanks_every_eligible_row_with_the_right_label() {
 fn certain_swap_exchanges_two_eligible_lines() {
     let mut rows = ledger(&[(1, vec![financed(1), financed(2), unfinanced(3)])]);
     let p = params(1.0, 0.0);
-    let pools = missing_pools(&rows, &p).unwrap();
+    let pools = pools_all(&rows, &p).unwrap();
     // The swapped rows are not candidates for a missing IMEI.
     assert_eq!(
         pools,
@@ -200,7 +221,7 @@ fn certain_swap_exchanges_two_eligible_lines() {
             without_agreement: 1
         }
     );
-    let injection = inject(&mut rows, &p, pools).unwrap();
+    let injection = inject_all(&mut rows, &p, pools).unwrap();
     assert_eq!(
         usage_imeis(&rows),
         vec![
@@ -226,7 +247,7 @@ fn certain_swap_exchanges_two_eligible_lines() {
                 row: 0,
                 line_id: LineId::from_index(0),
                 customer_id: CustomerId::from_index(0),
-                label: AnomalyLabel::ImeiMismatchSwap,
+                defect_type: DefectType::ImeiMismatchSwap,
                 partner_row: Some(1),
                 partner_line_id: Some(LineId::from_index(1)),
                 clean_usage_imei: Some(device_imei(1)),
@@ -236,7 +257,7 @@ fn certain_swap_exchanges_two_eligible_lines() {
                 row: 1,
                 line_id: LineId::from_index(1),
                 customer_id: CustomerId::from_index(0),
-                label: AnomalyLabel::ImeiMismatchSwap,
+                defect_type: DefectType::ImeiMismatchSwap,
                 partner_row: Some(0),
                 partner_line_id: Some(LineId::from_index(0)),
                 clean_usage_imei: Some(device_imei(2)),
@@ -250,7 +271,7 @@ fn certain_swap_exchanges_two_eligible_lines() {
             c.swap_eligible,
             c.swaps_chosen,
             c.swaps_without_partner,
-            c.swapped_rows
+            c.labelled[DefectType::ImeiMismatchSwap]
         ),
         (2, 1, 0, 2)
     );
@@ -260,7 +281,7 @@ fn certain_swap_exchanges_two_eligible_lines() {
 fn a_single_line_customer_has_no_partner() {
     let clean = ledger(&[(4, vec![financed(4)])]);
     let mut rows = clean.clone();
-    let injection = inject(&mut rows, &params(1.0, 0.0), MissingPools::default()).unwrap();
+    let injection = inject_all(&mut rows, &params(1.0, 0.0), MissingPools::default()).unwrap();
     assert_eq!(usage_imeis(&rows), usage_imeis(&clean));
     assert!(injection.defects.is_empty());
     assert_eq!(injection.counts.swaps_chosen, 1);
@@ -280,7 +301,7 @@ fn lines_sharing_a_usage_imei_are_not_partners() {
         vec![flags([1, 0, 0, 0, 0]), flags([1, 1, 0, 0, 1])]
     );
     let mut rows = clean.clone();
-    let injection = inject(&mut rows, &params(1.0, 0.0), MissingPools::default()).unwrap();
+    let injection = inject_all(&mut rows, &params(1.0, 0.0), MissingPools::default()).unwrap();
     assert_eq!(usage_imeis(&rows), usage_imeis(&clean));
     assert_eq!(injection.counts.swaps_chosen, 2);
     assert_eq!(injection.counts.swaps_without_partner, 2);
@@ -295,7 +316,7 @@ fn draws_follow_the_documented_order() {
         vec![financed(1), financed(2), financed(3), unfinanced(4)],
     )]);
     let p = params(1.0, 0.0);
-    let injection = inject(&mut rows, &p, MissingPools::default()).unwrap();
+    let injection = inject_all(&mut rows, &p, MissingPools::default()).unwrap();
 
     let mut rng = stream(p.seed, Stage::Anomalies, 8);
     let _choose: f64 = rng.random();
@@ -313,7 +334,11 @@ fn draws_follow_the_documented_order() {
     assert_eq!(rows[left_over].imei_anomaly_type, None);
     let c = injection.counts;
     assert_eq!(
-        (c.swaps_chosen, c.swaps_without_partner, c.swapped_rows),
+        (
+            c.swaps_chosen,
+            c.swaps_without_partner,
+            c.labelled[DefectType::ImeiMismatchSwap]
+        ),
         (2, 1, 2)
     );
 }
@@ -322,7 +347,7 @@ fn draws_follow_the_documented_order() {
 fn partners_cross_customers_only_when_asked() {
     let clean = ledger(&[(1, vec![financed(1)]), (2, vec![financed(2)])]);
     let mut within = clean.clone();
-    inject(&mut within, &params(1.0, 0.0), MissingPools::default()).unwrap();
+    inject_all(&mut within, &params(1.0, 0.0), MissingPools::default()).unwrap();
     assert_eq!(usage_imeis(&within), usage_imeis(&clean));
 
     let mut across = clean.clone();
@@ -330,7 +355,7 @@ fn partners_cross_customers_only_when_asked() {
         within_customer_only: false,
         ..params(1.0, 0.0)
     };
-    let injection = inject(&mut across, &p, MissingPools::default()).unwrap();
+    let injection = inject_all(&mut across, &p, MissingPools::default()).unwrap();
     assert_eq!(
         usage_imeis(&across),
         vec![Some(device_imei(2)), Some(device_imei(1))]
@@ -343,7 +368,7 @@ fn partners_cross_customers_only_when_asked() {
 fn old_labels_are_replaced() {
     let mut rows = mixed();
     rows[1].imei_anomaly_type = GHOST;
-    inject(&mut rows, &params(0.0, 0.0), MissingPools::default()).unwrap();
+    inject_all(&mut rows, &params(0.0, 0.0), MissingPools::default()).unwrap();
     assert!(rows.iter().all(|r| r.imei_anomaly_type.is_none()));
 }
 
@@ -351,7 +376,7 @@ fn old_labels_are_replaced() {
 fn refuses_rows_out_of_customer_order_and_changes_nothing() {
     let clean = ledger(&[(2, vec![financed(1)]), (1, vec![financed(2)])]);
     let mut rows = clean.clone();
-    let err = inject(&mut rows, &params(1.0, 1.0), MissingPools::default()).unwrap_err();
+    let err = inject_all(&mut rows, &params(1.0, 1.0), MissingPools::default()).unwrap_err();
     assert_eq!(
         err,
         AnomalyError::CustomersOutOfOrder {
@@ -361,12 +386,12 @@ fn refuses_rows_out_of_customer_order_and_changes_nothing() {
         }
     );
     assert_eq!(rows, clean);
-    assert!(missing_pools(&rows, &params(1.0, 1.0)).is_err());
+    assert!(pools_all(&rows, &params(1.0, 1.0)).is_err());
 
     // A customer whose rows are split is out of order too.
     let mut split = ledger(&[(1, vec![financed(1)]), (2, vec![financed(2)])]);
     split.push(split[0].clone());
-    let err = inject(&mut split, &params(0.1, 0.1), MissingPools::default()).unwrap_err();
+    let err = inject_all(&mut split, &params(0.1, 0.1), MissingPools::default()).unwrap_err();
     assert!(matches!(
         err,
         AnomalyError::CustomersOutOfOrder { row: 2, .. }
@@ -376,12 +401,12 @@ fn refuses_rows_out_of_customer_order_and_changes_nothing() {
 #[test]
 fn refuses_probabilities_outside_the_unit_interval() {
     let mut rows = mixed();
-    let err = inject(&mut rows, &params(0.1, f64::NAN), MissingPools::default()).unwrap_err();
+    let err = inject_all(&mut rows, &params(0.1, f64::NAN), MissingPools::default()).unwrap_err();
     assert_eq!(
         err.to_string(),
         "p_missing must be a probability in [0, 1], got NaN"
     );
-    let err = missing_pools(&rows, &params(1.5, 0.0)).unwrap_err();
+    let err = pools_all(&rows, &params(1.5, 0.0)).unwrap_err();
     assert_eq!(
         err.to_string(),
         "p_mismatch must be a probability in [0, 1], got 1.5"
@@ -393,8 +418,8 @@ fn refuses_probabilities_outside_the_unit_interval() {
 fn empty_ledger() {
     let mut rows: Vec<LedgerRow> = vec![];
     let p = AnomalyParams::default();
-    assert_eq!(missing_pools(&rows, &p), Ok(MissingPools::default()));
-    let injection = inject(&mut rows, &p, MissingPools::default()).unwrap();
+    assert_eq!(pools_all(&rows, &p), Ok(MissingPools::default()));
+    let injection = inject_all(&mut rows, &p, MissingPools::default()).unwrap();
     assert_eq!(injection.counts, AnomalyCounts::default());
 }
 
@@ -418,11 +443,93 @@ fn pools_and_counts_add_up() {
     );
 
     let x = AnomalyCounts {
-        swapped_rows: 2,
-        ghost_lines: 1,
+        labelled: [
+            DefectType::ImeiMismatchSwap,
+            DefectType::ImeiMismatchSwap,
+            DefectType::MissingUsageImeiGhostLine,
+        ]
+        .into_iter()
+        .collect::<DefectCounts>(),
         ..AnomalyCounts::default()
     };
     let total: AnomalyCounts = [x, x].into_iter().sum();
-    assert_eq!(total.labelled(AnomalyLabel::ImeiMismatchSwap), 4);
+    assert_eq!(total.labelled[DefectType::ImeiMismatchSwap], 4);
     assert_eq!(total.missing(), 2);
+}
+
+#[test]
+fn refuses_rows_outside_their_swap_blocks_and_changes_nothing() {
+    // Customers 1 and 2 (indices 0 and 1), passed as the customers of the
+    // second swap block.
+    let clean = ledger(&[(1, vec![financed(1)]), (2, vec![financed(2)])]);
+    let mut rows = clean.clone();
+    let second = SwapBlocks::new(1024..2048, 4096).unwrap();
+    let err = inject(
+        &mut rows,
+        &second,
+        &params(1.0, 1.0),
+        MissingPools::default(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err,
+        AnomalyError::OutsideBlocks {
+            row: 0,
+            customer_id: CustomerId::from_index(0),
+            start: 1024,
+            end: 2048
+        }
+    );
+    assert_eq!(rows, clean);
+    assert_eq!(
+        missing_pools(&rows, &second, &params(1.0, 1.0)).unwrap_err(),
+        err
+    );
+    assert_eq!(
+        SwapBlocks::new(0..1, 4096).unwrap_err(),
+        AnomalyError::NotWholeBlocks {
+            start: 0,
+            end: 1,
+            population: 4096
+        }
+    );
+    // The first block, short at the end of a population of 2, is whole.
+    let first = SwapBlocks::new(0..2, 2).unwrap();
+    assert!(inject(
+        &mut rows,
+        &first,
+        &params(0.0, 0.0),
+        MissingPools::default()
+    )
+    .is_ok());
+}
+
+#[test]
+fn the_clean_twin_undoes_the_generation_mismatch() {
+    // LINE-2's usage recorded LINE-1's IMEI at generation (stage 1).
+    let mut rows = ledger(&[(1, vec![financed(1), financed(2), unfinanced(3)])]);
+    let usage = rows[1].usage.as_mut().unwrap();
+    usage.usage_imei = Some(device_imei(1));
+    usage.imei_line_mismatch_flag = true;
+    rows[1].flags = flags([1, 1, 0, 0, 1]);
+
+    let mut row = rows[1].clone();
+    undo_generation_mismatch(&mut row);
+    let usage = row.usage.as_ref().unwrap();
+    assert_eq!(usage.usage_imei, Some(device_imei(2)));
+    assert!(!usage.imei_line_mismatch_flag);
+    assert_eq!(row.flags, flags([1, 0, 0, 0, 0]));
+    assert_eq!(row.line, rows[1].line);
+    assert_eq!(row.agreement, rows[1].agreement);
+
+    // Every row, into a recycled vector that held more rows.
+    let mut clean = vec![rows[0].clone(); 5];
+    clean_twin(&rows, &mut clean);
+    assert_eq!(clean, [rows[0].clone(), row, rows[2].clone()]);
+    // A step-2 row without a mismatch keeps its usage; its flags follow
+    // step 3's rule.
+    let mut plain = rows[2].clone();
+    undo_generation_mismatch(&mut plain);
+    assert_eq!(plain.usage, rows[2].usage);
+    assert_eq!(plain.flags, flags([0, 0, 0, 0, 0]));
 }

@@ -15,7 +15,7 @@
 //! use novawireless_sampler::Baseline;
 //!
 //! let generator = AccountGenerator::new(&Baseline::embedded(), GraphParams::default(), 42, 100).unwrap();
-//! let c = generator.generate(CustomerRange::new(0, 100), 0);
+//! let c = generator.generate_range(CustomerRange::new(0, 100));
 //! let mut ledger = novawireless_ledger::join(&c.customers, &c.lines, &c.agreements, &c.usage).unwrap();
 //!
 //! let counts = apply(&mut ledger).unwrap();

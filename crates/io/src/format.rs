@@ -131,6 +131,7 @@ numbered_field! {
     model::AgreementNumber => b"EIP-", 10, value;
     model::Msisdn => b"", 10, value;
     model::Imei => b"", 15, value;
+    model::DefectId => b"DEF-", 10, number;
 }
 
 macro_rules! spelled_field {
@@ -151,7 +152,6 @@ spelled_field!(
     model::LineStatus,
     model::EipStatus,
     model::DeviceCategory,
-    model::AnomalyLabel,
     model::DefectType
 );
 
@@ -263,6 +263,9 @@ mod tests {
             "2002000000"
         );
         assert_eq!(show(|o| put(o, BillingAgreementType::Eip(24))), "EIP-24mo");
+        let defect = DefectId::of(LineId::from_index(1), DefectType::ImeiMismatchSwap);
+        assert_eq!(show(|o| put(o, defect)), "DEF-0000000023");
+        assert_eq!(show(|o| put(o, defect)), defect.to_string());
         let date: SnapshotDate = "0987-03-04".parse().unwrap();
         assert_eq!(show(|o| put(o, date)), "0987-03-04");
         assert_eq!(

@@ -9,7 +9,7 @@ use crate::schema::{Column, ColumnId, Presence, TableDef};
 use crate::tables::{agreements, customers, lines, usage};
 use crate::tables::{Agreements, Customers, Ledger, Lines, Usage};
 use novawireless_model::{
-    AgreementNumber, AnomalyLabel, BillingAgreementType, Customer, EipAgreement, Imei, LedgerFlags,
+    AgreementNumber, BillingAgreementType, Customer, DefectType, EipAgreement, Imei, LedgerFlags,
     LedgerRow, Line, SnapshotDate, UsageSnapshot,
 };
 use std::fmt::Display;
@@ -361,11 +361,20 @@ impl Row<'_> {
     where
         T::Err: Display,
     {
-        if self.text(column).is_empty() {
-            Ok(None)
-        } else {
-            self.parse(column).map(Some)
+        self.optional_with(column, str::parse)
+    }
+
+    /// `column` parsed by `parse`, `None` when empty.
+    pub fn optional_with<T, E: Display, D: TableDef>(
+        &self,
+        column: ColumnId<D>,
+        parse: impl FnOnce(&str) -> Result<T, E>,
+    ) -> Result<Option<T>, InputError> {
+        let text = self.text(column);
+        if text.is_empty() {
+            return Ok(None);
         }
+        parse(text).map(Some).map_err(|e| self.error_in(column, e))
     }
 
     /// A whole number column.
@@ -693,7 +702,8 @@ pub fn ledger_row(row: &Row<'_>) -> Result<LedgerRow, InputError> {
         eip_mismatch: row.flag(l::eip_mismatch_flag)?,
         upstream_friction_risk: row.flag(l::upstream_friction_risk_flag)?,
     };
-    let label: Option<AnomalyLabel> = row.optional(l::imei_anomaly_type)?;
+    // Only a stage-3 type labels a ledger row.
+    let label = row.optional_with(l::imei_anomaly_type, DefectType::parse_label)?;
     let billing: Option<BillingAgreementType> = row.optional(l::billing_agreement_type)?;
     Ok(LedgerRow {
         line,

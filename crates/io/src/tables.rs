@@ -14,7 +14,6 @@
 //! assert_eq!(Lines::names(())[..3], ["line_id", "customer_id", "account_id"]);
 //! ```
 
-use crate::format::{padded, Field};
 use crate::table;
 use novawireless_model::{Customer, Defect, Device, EipAgreement, LedgerRow, Line, UsageSnapshot};
 
@@ -213,21 +212,11 @@ table! {
     }
 }
 
-/// A defect's id as text: `DEF-` and ten digits.
-#[derive(Debug, Clone, Copy)]
-struct DefectIdText(u64);
-
-impl Field for DefectIdText {
-    fn put(&self, out: &mut Vec<u8>) {
-        padded(out, b"DEF-", self.0, 10);
-    }
-}
-
 table! {
     /// `anomaly_manifest.csv`: one row per injected defect, with the clean
     /// and injected values of the changed column.
     pub Manifest, mod manifest (d: Defect) {
-        [sort_key] defect_id: Text = DefectIdText(d.defect_number()),
+        [sort_key] defect_id: Text = d.id(),
         defect_type: Text = d.defect_type,
         stage: Int = d.defect_type.stage(),
         [sort_key] customer_id: Text = d.customer_id,

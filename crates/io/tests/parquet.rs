@@ -14,8 +14,7 @@ use novawireless_io::tables::{
 };
 use novawireless_io::{LedgerSchema, OutputSet, TableDef, TEMP_SUFFIX};
 use novawireless_model::{
-    AnomalyLabel, BillingAgreementType, Defect, DefectType, Device, DeviceCategory, DeviceId, Imei,
-    LedgerRow,
+    BillingAgreementType, Defect, DefectType, Device, DeviceCategory, DeviceId, Imei, LedgerRow,
 };
 use novawireless_sampler::Baseline;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
@@ -34,7 +33,7 @@ fn population(customers: u64) -> Tables {
     let generator =
         AccountGenerator::new(&Baseline::embedded(), GraphParams::default(), 42, customers)
             .unwrap();
-    let mut chunk = generator.generate(CustomerRange::new(0, customers), 0);
+    let mut chunk = generator.generate_range(CustomerRange::new(0, customers));
     let mut ledger = novawireless_ledger::join(
         &chunk.customers,
         &chunk.lines,
@@ -47,7 +46,7 @@ fn population(customers: u64) -> Tables {
     // of present and missing values will do.
     for (i, r) in ledger.iter_mut().enumerate() {
         if i % 5 == 1 {
-            r.imei_anomaly_type = Some(AnomalyLabel::ALL[i % 3]);
+            r.imei_anomaly_type = Some(DefectType::ALL[1 + i % 3]);
         }
         r.billing_agreement_type = match i % 3 {
             0 => None,

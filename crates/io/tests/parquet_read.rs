@@ -1206,6 +1206,45 @@ fn a_flag_of_2_is_reported_as_in_the_csv() {
 }
 
 #[test]
+fn only_stage_3_types_label_a_ledger_row() {
+    // imei_anomaly_type holds DefectType spellings, but only those step 3
+    // injects: a stage-1 type or an unknown word is refused, naming the
+    // file, the line and the column.
+    let dir = tempfile::tempdir().unwrap();
+    let schema = ledger_schema(LedgerSchema {
+        anomaly_type: true,
+        billing_agreement_type: false,
+    });
+    let read_ledger = |p: &Path| message(ledger_reader(p).and_then(drain));
+    let swap = TextTable::load(&fixture(
+        "expected/master_account_ledger__anomalies__swap.csv",
+    ));
+    for (stem, value) in [
+        ("stage_1_label", "generation_usage_mismatch"),
+        ("unknown_label", "imei_swap"),
+    ] {
+        let mut t = swap.clone();
+        t.set(4, "imei_anomaly_type", value);
+        twin_error(
+            dir.path(),
+            stem,
+            &t,
+            &schema,
+            read_ledger,
+            &format!("6: column imei_anomaly_type: unknown anomaly label \"{value}\""),
+        );
+    }
+    let mut t = swap.clone();
+    t.set(4, "imei_anomaly_type", "missing_usage_imei_ghost_line");
+    let (csv, _) = t.write_twins(dir.path(), "stage_3_label", &schema);
+    let rows = drain(ledger_reader(&csv).unwrap()).unwrap();
+    assert_eq!(
+        rows[4].0.imei_anomaly_type,
+        Some(novawireless_model::DefectType::MissingUsageImeiGhostLine)
+    );
+}
+
+#[test]
 fn lines_are_counted_across_batches_and_row_groups() {
     // 20,000 usage rows in row groups of 3,000 (and the reader's batches of
     // 8,192): a defect on data row 12,345 is on line 12,347 in both files.
@@ -1263,7 +1302,7 @@ proptest! {
     fn generated_tables_read_back_from_parquet(seed in any::<u64>(), customers in 1u64..=50) {
         let generator =
             AccountGenerator::new(&Baseline::embedded(), GraphParams::default(), seed, customers).unwrap();
-        let chunk = generator.generate(CustomerRange::new(0, customers), 0);
+        let chunk = generator.generate_range(CustomerRange::new(0, customers));
         prop_assert_eq!(chunk.customers.len() as u64, customers);
         let dir = tempfile::tempdir().unwrap();
         let path = |stem: &str| dir.path().join(format!("{stem}.parquet"));

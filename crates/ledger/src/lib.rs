@@ -14,7 +14,7 @@
 //! use novawireless_sampler::Baseline;
 //!
 //! let generator = AccountGenerator::new(&Baseline::embedded(), GraphParams::default(), 42, 100).unwrap();
-//! let chunk = generator.generate(CustomerRange::new(0, 100), 0);
+//! let chunk = generator.generate_range(CustomerRange::new(0, 100));
 //! let ledger = join(&chunk.customers, &chunk.lines, &chunk.agreements, &chunk.usage).unwrap();
 //! assert_eq!(ledger.len(), chunk.lines.len());
 //! // An IMEI mismatch needs an agreement to compare against.

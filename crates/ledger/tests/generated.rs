@@ -12,14 +12,14 @@ fn chunks_join_to_the_rows_of_the_whole() {
     let n = 2_000;
     let generator =
         AccountGenerator::new(&Baseline::embedded(), GraphParams::default(), 42, n).unwrap();
-    let all = generator.generate(CustomerRange::new(0, n), 0);
+    let all = generator.generate_range(CustomerRange::new(0, n));
     let whole = join(&all.customers, &all.lines, &all.agreements, &all.usage).unwrap();
     assert_eq!(whole.len(), all.lines.len());
     assert!(whole.iter().zip(&all.lines).all(|(r, l)| r.line == *l));
 
     let mut pieces = Vec::new();
-    for range in CustomerRange::new(0, n).chunks(333) {
-        let chunk = generator.generate(range, generator.lines_before(range.start));
+    for partition in generator.partitions(CustomerRange::new(0, n), 333) {
+        let chunk = generator.generate(partition);
         pieces.extend(
             join(
                 &chunk.customers,
@@ -38,7 +38,7 @@ fn flags_are_consistent_on_generated_data() {
     let n = 5_000;
     let generator =
         AccountGenerator::new(&Baseline::embedded(), GraphParams::default(), 7, n).unwrap();
-    let all = generator.generate(CustomerRange::new(0, n), 0);
+    let all = generator.generate_range(CustomerRange::new(0, n));
     let ledger = join(&all.customers, &all.lines, &all.agreements, &all.usage).unwrap();
     let mut mismatches = 0;
     for row in &ledger {

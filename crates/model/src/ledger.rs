@@ -1,6 +1,6 @@
-//! Rows of the master account ledger and the labels steps 3 and 4 add.
+//! Rows of the master account ledger and the values steps 3 and 4 add.
 
-use crate::{Customer, EipAgreement, Line, UnknownVariant, UsageSnapshot};
+use crate::{Customer, DefectType, EipAgreement, Line, UnknownVariant, UsageSnapshot};
 use std::fmt;
 use std::str::FromStr;
 
@@ -22,8 +22,9 @@ pub struct LedgerRow {
     pub usage: Option<UsageSnapshot>,
     /// The five ledger flags.
     pub flags: LedgerFlags,
-    /// Step 3's label of the injected defect, when the ledger has that column.
-    pub imei_anomaly_type: Option<AnomalyLabel>,
+    /// Step 3's label of the injected defect, when the ledger has that
+    /// column: a stage-3 [`DefectType`] ([`DefectType::is_label`]).
+    pub imei_anomaly_type: Option<DefectType>,
     /// Step 4's replacement of `contract_proxy`, once computed.
     pub billing_agreement_type: Option<BillingAgreementType>,
 }
@@ -50,55 +51,6 @@ pub struct LedgerFlags {
     /// company-owned equipment. Step 3: imei mismatch, or missing usage IMEI,
     /// or eip mismatch.
     pub upstream_friction_risk: bool,
-}
-
-/// The label step 3 gives a row whose usage IMEI it changed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum AnomalyLabel {
-    /// Usage IMEIs exchanged with another eligible line.
-    ImeiMismatchSwap,
-    /// Usage IMEI blanked on a line with an agreement.
-    MissingUsageImeiCaptureFailure,
-    /// Usage IMEI blanked on a line without an agreement.
-    MissingUsageImeiGhostLine,
-}
-
-impl AnomalyLabel {
-    /// Every label.
-    pub const ALL: [AnomalyLabel; 3] = [
-        AnomalyLabel::ImeiMismatchSwap,
-        AnomalyLabel::MissingUsageImeiCaptureFailure,
-        AnomalyLabel::MissingUsageImeiGhostLine,
-    ];
-
-    /// The CSV spelling.
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            AnomalyLabel::ImeiMismatchSwap => "imei_mismatch_swap",
-            AnomalyLabel::MissingUsageImeiCaptureFailure => "missing_usage_imei_capture_failure",
-            AnomalyLabel::MissingUsageImeiGhostLine => "missing_usage_imei_ghost_line",
-        }
-    }
-}
-
-impl fmt::Display for AnomalyLabel {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for AnomalyLabel {
-    type Err = UnknownVariant;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        AnomalyLabel::ALL
-            .into_iter()
-            .find(|l| l.as_str() == s)
-            .ok_or_else(|| UnknownVariant {
-                kind: "anomaly label",
-                value: s.to_string(),
-            })
-    }
 }
 
 /// `billing_agreement_type`: how the line is billed.
@@ -143,10 +95,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn labels_and_billing_types_round_trip() {
-        for l in AnomalyLabel::ALL {
-            assert_eq!(l.as_str().parse::<AnomalyLabel>(), Ok(l));
-        }
+    fn billing_types_round_trip() {
         assert_eq!(BillingAgreementType::Eip(24).to_string(), "EIP-24mo");
         assert_eq!("EIP-36mo".parse(), Ok(BillingAgreementType::Eip(36)));
         assert_eq!(

@@ -24,7 +24,7 @@ mod imei;
 mod ledger;
 mod rows;
 
-pub use defect::{Defect, DefectType};
+pub use defect::{Defect, DefectCounts, DefectId, DefectType};
 pub use devices::{
     model_of_tac, models_of, DeviceModel, DEVICE_MODELS, SERIALS_PER_TAC, TACS_PER_MODEL,
 };
@@ -34,7 +34,7 @@ pub use enums::{
 };
 pub use ids::{AccountId, AgreementNumber, CustomerId, DeviceId, IdError, LineId, Msisdn};
 pub use imei::{luhn_check_digit, Imei, ImeiError};
-pub use ledger::{AnomalyLabel, BillingAgreementType, LedgerFlags, LedgerRow};
+pub use ledger::{BillingAgreementType, LedgerFlags, LedgerRow};
 pub use rows::{Customer, DateError, Device, EipAgreement, Line, SnapshotDate, UsageSnapshot};
 
 /// An error for a text that is not one of an enum's CSV spellings.

@@ -17,14 +17,14 @@ mod step3;
 mod step4;
 
 pub use in_memory::{empty_tables, run_all_tables, table_names, ArrowTable};
-pub use novawireless_anomalies::AnomalyParams;
+pub use novawireless_anomalies::{AnomalyParams, SWAP_BLOCK};
 pub use novawireless_billing::BillingCounts;
 pub use run_all::{direct_io_pays, run_all, RunAllOptions, RunAllReport, Shard, CLEAN_LEDGER_FILE};
 pub use step1::{generate_customers, GenerateOptions, Step1Counts, Step1Report, STEP1_FILES};
 pub use step2::{build_master_account_ledger, FlagCounts, LEDGER_FILE, LEDGER_RECEIPT};
 pub use step3::{
     inject_imei_anomalies, AnomalySummary, ANOMALY_LEDGER_FILE, ANOMALY_RECEIPT, EXAMPLES_FILE,
-    MANIFEST_FILE, SWAP_BLOCK,
+    MANIFEST_FILE,
 };
 pub use step4::{fix_ledger_contract_proxy, BACKUP_FILE};
 

@@ -1,73 +1,25 @@
 //! Chunked, parallel, ordered processing of a customer range.
 //!
-//! Customers are processed in chunks on rayon's threads, a window of chunks
+//! Customers are processed in chunks (partitions planned by the account
+//! generator) on rayon's threads, a window of chunks
 //! at a time, while the calling thread writes the previous window's results
 //! in chunk order. Each chunk's result depends only on its customers, so the
 //! output is the same whatever the thread count or chunk size.
 
 use crate::PipelineError;
-use novawireless_accounts::{AccountGenerator, CustomerRange};
+use novawireless_accounts::Partition;
 use rayon::prelude::*;
 
-/// Customers per swap block (see `SWAP_BLOCK`): the grain of the chunk plan.
-/// Chunk and shard boundaries fall on multiples of it.
-pub const BLOCK_CUSTOMERS: u64 = crate::SWAP_BLOCK;
-
-/// Default customers per chunk (a multiple of [`BLOCK_CUSTOMERS`]); about
-/// 5 MB of output per chunk, so a window stays small.
+/// Default customers per chunk (a multiple of the anomalies crate's
+/// `SWAP_BLOCK`, so chunks hold whole swap blocks); about 5 MB of output
+/// per chunk, so a window stays small.
 pub const DEFAULT_CHUNK_CUSTOMERS: u64 = 2048;
-
-/// A chunk of customers and the global index of its first line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Chunk {
-    /// The customers.
-    pub range: CustomerRange,
-    /// Global 0-based index of the chunk's first line.
-    pub first_line: u64,
-}
-
-/// Splits `range` (whose start is a multiple of [`BLOCK_CUSTOMERS`]) into
-/// chunks of `chunk_customers` (a multiple of it), with first-line indices
-/// from prefix sums of the cheap shape draws of every earlier block.
-pub fn plan(
-    generator: &AccountGenerator,
-    range: CustomerRange,
-    chunk_customers: u64,
-) -> Vec<Chunk> {
-    debug_assert_eq!(range.start % BLOCK_CUSTOMERS, 0);
-    debug_assert_eq!(chunk_customers % BLOCK_CUSTOMERS, 0);
-    let blocks: Vec<CustomerRange> = CustomerRange::new(0, range.end)
-        .chunks(BLOCK_CUSTOMERS)
-        .collect();
-    let lines: Vec<u64> = blocks
-        .par_iter()
-        .map(|b| {
-            (b.start..b.end)
-                .map(|i| u64::from(generator.shape(i).total_lines()))
-                .sum()
-        })
-        .collect();
-    let mut first_line_of_block = Vec::with_capacity(blocks.len() + 1);
-    let mut total = 0;
-    for l in &lines {
-        first_line_of_block.push(total);
-        total += l;
-    }
-    first_line_of_block.push(total);
-    range
-        .chunks(chunk_customers)
-        .map(|r| Chunk {
-            range: r,
-            first_line: first_line_of_block[(r.start / BLOCK_CUSTOMERS) as usize],
-        })
-        .collect()
-}
 
 /// Runs `process` on every chunk in parallel and `write` on the results in
 /// chunk order, overlapping the two.
 pub fn process_in_order<T: Send>(
-    chunks: &[Chunk],
-    process: impl Fn(Chunk) -> Result<T, PipelineError> + Sync,
+    chunks: &[Partition],
+    process: impl Fn(Partition) -> Result<T, PipelineError> + Sync,
     mut write: impl FnMut(T) -> Result<(), PipelineError>,
 ) -> Result<(), PipelineError> {
     let window = (2 * rayon::current_num_threads()).max(2);

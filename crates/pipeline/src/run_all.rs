@@ -6,7 +6,7 @@
 //! calling thread writes finished chunks in order. Nothing is held whole in
 //! memory.
 
-use crate::parallel::{plan, process_in_order, Chunk, Recycler, BLOCK_CUSTOMERS};
+use crate::parallel::{process_in_order, Recycler};
 use crate::progress::Progress;
 use crate::sinks::{fill, fill_step1, internal, open_step1, refs, Part, Sink, STEP1_TABLES};
 use crate::step1::{write_step1_receipt, Step1Counts};
@@ -16,9 +16,9 @@ use crate::step3::{
     ANOMALY_RECEIPT, EXAMPLES_FILE, MANIFEST_FILE,
 };
 use crate::{load_baseline, Format, GenerateOptions, PipelineError};
-use novawireless_accounts::{AccountChunk, AccountGenerator, CustomerRange};
-use novawireless_anomalies::{is_example, recompute_flags};
-use novawireless_anomalies::{AnomalyCounts, AnomalyParams, MissingPools};
+use novawireless_accounts::{AccountChunk, AccountGenerator, CustomerRange, Partition};
+use novawireless_anomalies::{clean_twin, is_example};
+use novawireless_anomalies::{AnomalyCounts, AnomalyParams, MissingPools, SwapBlocks, SWAP_BLOCK};
 use novawireless_billing::BillingCounts;
 use novawireless_io::parquet;
 use novawireless_io::tables::{Examples, Ledger, Manifest};
@@ -58,11 +58,11 @@ impl Shard {
     /// The customers of this shard: contiguous, near-equal runs of whole
     /// swap blocks, so a shard's anomalies are those of the full run.
     pub fn range(self, population: u64) -> CustomerRange {
-        let blocks = population.div_ceil(BLOCK_CUSTOMERS);
+        let blocks = population.div_ceil(SWAP_BLOCK);
         let start = CustomerRange::shard(blocks, self.index - 1, self.count);
         CustomerRange::new(
-            (start.start * BLOCK_CUSTOMERS).min(population),
-            (start.end * BLOCK_CUSTOMERS).min(population),
+            (start.start * SWAP_BLOCK).min(population),
+            (start.end * SWAP_BLOCK).min(population),
         )
     }
 }
@@ -234,7 +234,7 @@ pub(crate) struct Job<'a> {
     format: Format,
     pub(crate) generator: AccountGenerator,
     pools: MissingPools,
-    chunks: Vec<Chunk>,
+    chunks: Vec<Partition>,
     work: Recycler<Work>,
     outputs: Recycler<ChunkOutput>,
 }
@@ -267,7 +267,7 @@ impl<'a> Job<'a> {
             generate.n_customers,
         )?;
         let population = CustomerRange::new(0, generate.n_customers);
-        let all_chunks = plan(&generator, population, generate.chunk_customers);
+        let all_chunks = generator.partitions(population, generate.chunk_customers);
         let mut job = Job {
             options,
             format,
@@ -286,19 +286,19 @@ impl<'a> Job<'a> {
             .map(|c| {
                 let mut w = job.work.take();
                 job.joined(*c, &mut w)?;
-                let pools = chunk_pools(&mut w.rows, &options.anomalies);
+                let pools = job
+                    .blocks(*c)
+                    .and_then(|customers| chunk_pools(&w.rows, &customers, &options.anomalies));
                 job.work.give(w);
-                counted.tick(c.range.len());
+                counted.tick(c.range().len());
                 pools
             })
             .try_reduce(MissingPools::default, |a, b| Ok(a + b))?;
         counted.finish();
         job.chunks = match options.shard {
-            Some(shard) => plan(
-                &job.generator,
-                shard.range(generate.n_customers),
-                generate.chunk_customers,
-            ),
+            Some(shard) => job
+                .generator
+                .partitions(shard.range(generate.n_customers), generate.chunk_customers),
             None => all_chunks,
         };
         Ok(job)
@@ -306,18 +306,25 @@ impl<'a> Job<'a> {
 
     /// The customers of the run: all, or the shard's.
     pub(crate) fn customers(&self) -> u64 {
-        self.chunks.iter().map(|c| c.range.len()).sum()
+        self.chunks.iter().map(|c| c.range().len()).sum()
     }
 
-    fn joined(&self, c: Chunk, w: &mut Work) -> Result<(), PipelineError> {
-        self.generator
-            .generate_into(c.range, c.first_line, &mut w.chunk);
+    /// The swap blocks of a chunk's customers: refused unless the chunk
+    /// holds whole blocks (`--chunk_customers` a multiple of them).
+    fn blocks(&self, c: Partition) -> Result<SwapBlocks, PipelineError> {
+        let range = c.range();
+        SwapBlocks::new(range.start..range.end, self.generator.population())
+            .map_err(|e| PipelineError::Input(e.to_string()))
+    }
+
+    fn joined(&self, c: Partition, w: &mut Work) -> Result<(), PipelineError> {
+        self.generator.generate_into(c, &mut w.chunk);
         let k = &w.chunk;
         join_into(&k.customers, &k.lines, &k.agreements, &k.usage, &mut w.rows).map_err(internal)
     }
 
     /// Every table of one chunk, formatted on a worker thread.
-    fn chunk(&self, c: Chunk) -> Result<ChunkOutput, PipelineError> {
+    fn chunk(&self, c: Partition) -> Result<ChunkOutput, PipelineError> {
         let format = self.format;
         let mut o = self.outputs.take();
         let mut w = self.work.take();
@@ -328,11 +335,19 @@ impl<'a> Job<'a> {
         o.flags = FlagCounts::default();
         o.flags.add(rows);
         if self.options.clean_twin {
-            clean_twin(clean, rows)?;
+            clean_twin(rows, clean);
+            novawireless_billing::apply(clean).map_err(internal)?;
             fill::<Ledger>(&mut o.parts[CLEAN], format, &refs(clean), FINAL_SCHEMA)?;
         }
         o.defects.clear();
-        o.anomaly_counts = chunk_inject(rows, &self.options.anomalies, self.pools, &mut o.defects)?;
+        let customers = self.blocks(c)?;
+        o.anomaly_counts = chunk_inject(
+            rows,
+            &customers,
+            &self.options.anomalies,
+            self.pools,
+            &mut o.defects,
+        )?;
         let p = &mut o.parts;
         fill::<Manifest>(&mut p[MANIFEST], format, &refs(&o.defects), ())?;
         fill::<Ledger>(&mut p[ANOMALIES], format, &refs(rows), ANOMALY_SCHEMA)?;
@@ -382,26 +397,6 @@ impl<'a> Job<'a> {
         progress.finish();
         Ok(totals)
     }
-}
-
-/// Sets `clean` to `rows` with the generation-time mismatch undone and no
-/// step-3 defect, billed: what the final ledger is once the manifest is
-/// undone.
-fn clean_twin(clean: &mut Vec<LedgerRow>, rows: &[LedgerRow]) -> Result<(), PipelineError> {
-    // As `Vec::clone_from`: the rows' own buffers are reused.
-    clean.truncate(rows.len());
-    let kept = clean.len();
-    clean.clone_from_slice(&rows[..kept]);
-    clean.extend_from_slice(&rows[kept..]);
-    for r in clean.iter_mut() {
-        if let Some(u) = r.usage.as_mut().filter(|u| u.imei_line_mismatch_flag) {
-            u.usage_imei = Some(r.line.current_imei);
-            u.imei_line_mismatch_flag = false;
-        }
-        recompute_flags(r);
-    }
-    novawireless_billing::apply(clean).map_err(internal)?;
-    Ok(())
 }
 
 /// [`run_all`] once its folders are locked.
@@ -549,6 +544,44 @@ fn write_receipts(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chunks_that_are_not_whole_swap_blocks_are_refused() {
+        let options = |chunk_customers| RunAllOptions {
+            generate: GenerateOptions {
+                n_customers: 3_000,
+                seed: 42,
+                params: novawireless_accounts::GraphParams::default(),
+                config: None,
+                chunk_customers,
+                progress: false,
+                format: Format::Csv,
+            },
+            anomalies: AnomalyParams::default(),
+            shard: None,
+            clean_twin: false,
+            report: false,
+            format: Format::Csv,
+            direct_io: None,
+        };
+        // Both chunks straddle a block; either may be reported first.
+        let refused = options(1_500);
+        let Err(err) = Job::prepare(&refused, Format::Csv) else {
+            panic!("chunks of 1,500 customers were accepted");
+        };
+        let message = err.to_string();
+        assert!(
+            [
+                "customers 0..1500 of 3000 are not whole swap blocks of 1024 customers",
+                "customers 1500..3000 of 3000 are not whole swap blocks of 1024 customers",
+            ]
+            .contains(&message.as_str()),
+            "{message}"
+        );
+        let accepted = options(2 * SWAP_BLOCK);
+        let job = Job::prepare(&accepted, Format::Csv).map_err(|e| e.to_string());
+        assert_eq!(job.map(|j| j.customers()), Ok(3_000));
+    }
 
     #[test]
     fn direct_io_pays_for_large_outputs_only() {

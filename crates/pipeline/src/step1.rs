@@ -1,6 +1,6 @@
 //! Step 1: `generate_customers`.
 
-use crate::parallel::{plan, process_in_order, Recycler};
+use crate::parallel::{process_in_order, Recycler};
 use crate::progress::Progress;
 use crate::sinks::{fill_step1, open_step1, Part, STEP1_TABLES};
 use crate::{load_baseline, PipelineError, TOOL};
@@ -179,8 +179,7 @@ fn generate_customers_unlocked(
         options.n_customers.saturating_mul(bytes_per_customer),
     ));
     let mut sinks = open_step1(&mut out, options.format)?;
-    let chunks = plan(
-        &generator,
+    let chunks = generator.partitions(
         CustomerRange::new(0, options.n_customers),
         options.chunk_customers,
     );
@@ -191,7 +190,7 @@ fn generate_customers_unlocked(
         &chunks,
         |c| {
             let mut o = recycler.take();
-            generator.generate_into(c.range, c.first_line, &mut o.chunk);
+            generator.generate_into(c, &mut o.chunk);
             o.counts = Step1Counts::of(&o.chunk);
             fill_step1(&mut o.parts, &o.chunk, options.format)?;
             Ok(o)

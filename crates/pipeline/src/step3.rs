@@ -4,7 +4,8 @@ use crate::sinks::{fill, input_path, put_ledger, refs, size_of, Part, Sink};
 use crate::step2::LEDGER_FILE;
 use crate::{Format, PipelineError, TOOL};
 use novawireless_anomalies::{
-    inject, is_example, missing_pools, AnomalyCounts, AnomalyParams, InjectedDefect, MissingPools,
+    inject, is_example, missing_pools, swap_block, AnomalyCounts, AnomalyParams, InjectedDefect,
+    MissingPools, SwapBlocks,
 };
 use novawireless_io::read::{ledger_reader, RowReader};
 use novawireless_io::tables::{ledger, Examples, Manifest};
@@ -21,76 +22,56 @@ pub const EXAMPLES_FILE: &str = "imei_anomaly_examples.csv";
 pub const MANIFEST_FILE: &str = "anomaly_manifest.csv";
 /// Step 3's receipt.
 pub const ANOMALY_RECEIPT: &str = "imei_anomaly_injection_receipt.json";
-/// Cross-customer swap partners come from blocks of this many consecutive
-/// customers, so every way of chunking the ledger gives the same swaps.
-pub const SWAP_BLOCK: u64 = 1024;
-
-/// Calls `f` on each run of rows whose customers share a swap block.
-pub(crate) fn for_each_block<E>(
-    rows: &mut [LedgerRow],
-    mut f: impl FnMut(&mut [LedgerRow]) -> Result<(), E>,
-) -> Result<(), E> {
-    let mut rest = rows;
-    while !rest.is_empty() {
-        let block = rest[0].line.customer_id.index() / SWAP_BLOCK;
-        let end = rest
-            .iter()
-            .position(|r| r.line.customer_id.index() / SWAP_BLOCK != block)
-            .unwrap_or(rest.len());
-        let (head, tail) = rest.split_at_mut(end);
-        f(head)?;
-        rest = tail;
-    }
-    Ok(())
-}
-
-/// Sums the missing-IMEI pools of a chunk, block by block.
+/// Sums the missing-IMEI pools of a chunk: the rows of `customers`.
 pub(crate) fn chunk_pools(
-    rows: &mut [LedgerRow],
+    rows: &[LedgerRow],
+    customers: &SwapBlocks,
     params: &AnomalyParams,
 ) -> Result<MissingPools, PipelineError> {
-    let mut pools = MissingPools::default();
-    for_each_block(rows, |block| -> Result<(), PipelineError> {
-        pools += missing_pools(block, params).map_err(|e| PipelineError::Input(e.to_string()))?;
-        Ok(())
-    })?;
-    Ok(pools)
+    missing_pools(rows, customers, params).map_err(|e| PipelineError::Input(e.to_string()))
 }
 
-/// Injects the anomalies of a chunk, block by block.
+/// Injects the anomalies of a chunk, the rows of `customers`, and appends
+/// its manifest rows to `defects`.
 pub(crate) fn chunk_inject(
     rows: &mut [LedgerRow],
+    customers: &SwapBlocks,
     params: &AnomalyParams,
     pools: MissingPools,
     defects: &mut Vec<Defect>,
 ) -> Result<AnomalyCounts, PipelineError> {
-    let mut counts = AnomalyCounts::default();
-    for_each_block(rows, |block| -> Result<(), PipelineError> {
-        let injection =
-            inject(block, params, pools).map_err(|e| PipelineError::Input(e.to_string()))?;
-        counts += injection.counts;
-        manifest(block, &injection.defects, defects);
-        Ok(())
-    })?;
-    Ok(counts)
+    let injection =
+        inject(rows, customers, params, pools).map_err(|e| PipelineError::Input(e.to_string()))?;
+    manifest(rows, &injection.defects, defects);
+    Ok(injection.counts)
 }
 
-/// Appends the manifest rows of a block after step 3, in line order: the
-/// generation-time mismatch (stage 1) of a line, then its step-3 defect.
+/// Appends the manifest rows of a chunk after step 3 (rows grouped by
+/// customer), in line order: the generation-time mismatch (stage 1) of a
+/// line, then its step-3 defect.
 ///
 /// A stage-1 row's injected value is the usage IMEI before step 3; its
 /// donor is the customer's line whose current IMEI that is.
-pub(crate) fn manifest(block: &[LedgerRow], injected: &[InjectedDefect], out: &mut Vec<Defect>) {
+pub(crate) fn manifest(rows: &[LedgerRow], injected: &[InjectedDefect], out: &mut Vec<Defect>) {
     let mut step3 = injected.iter().peekable();
-    for (i, row) in block.iter().enumerate() {
+    for (i, row) in rows.iter().enumerate() {
         let here = step3.next_if(|d| d.row == i);
         let usage = row.usage.as_ref();
         if usage.is_some_and(|u| u.imei_line_mismatch_flag) {
             let before_step3 = here.map_or(row.usage_imei(), |d| d.clean_usage_imei);
             let customer = row.line.customer_id;
-            let donor = block
+            // The customer's rows, around row i.
+            let start = rows[..i]
                 .iter()
-                .filter(|r| r.line.customer_id == customer && r.line.line_id != row.line.line_id)
+                .rposition(|r| r.line.customer_id != customer)
+                .map_or(0, |p| p + 1);
+            let end = rows[i..]
+                .iter()
+                .position(|r| r.line.customer_id != customer)
+                .map_or(rows.len(), |p| i + p);
+            let donor = rows[start..end]
+                .iter()
+                .filter(|r| r.line.line_id != row.line.line_id)
                 .find(|r| Some(r.line.current_imei) == before_step3)
                 .map(|r| r.line.line_id);
             out.push(Defect {
@@ -104,7 +85,7 @@ pub(crate) fn manifest(block: &[LedgerRow], injected: &[InjectedDefect], out: &m
         }
         if let Some(d) = here {
             out.push(Defect {
-                defect_type: d.label.into(),
+                defect_type: d.defect_type,
                 customer_id: d.customer_id,
                 line_id: d.line_id,
                 partner_line_id: d.partner_line_id,
@@ -183,27 +164,12 @@ struct AnomalyParameters<'a> {
     format: &'a str,
 }
 
-/// Realised counts, as the receipt lists them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// Realised counts, as the receipt lists them: step 3's counts, then the
+/// rows of the examples and of the manifest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AnomalySummary {
-    /// Ledger rows.
-    pub rows: u64,
-    /// Rows eligible for a swap.
-    pub swap_eligible: u64,
-    /// Eligible rows chosen to start a swap.
-    pub swaps_chosen: u64,
-    /// Chosen rows that found no partner.
-    pub swaps_without_partner: u64,
-    /// Rows eligible for a blanked IMEI, with an agreement.
-    pub missing_eligible_with_agreement: u64,
-    /// Rows eligible for a blanked IMEI, without an agreement.
-    pub missing_eligible_without_agreement: u64,
-    /// Rows labelled `imei_mismatch_swap`.
-    pub imei_mismatch_swap: u64,
-    /// Rows labelled `missing_usage_imei_capture_failure`.
-    pub missing_usage_imei_capture_failure: u64,
-    /// Rows labelled `missing_usage_imei_ghost_line`.
-    pub missing_usage_imei_ghost_line: u64,
+    /// Step 3's eligible and realised counts, summed over the ledger.
+    pub counts: AnomalyCounts,
     /// Rows in `imei_anomaly_examples.csv`.
     pub example_rows: u64,
     /// Rows in `anomaly_manifest.csv` (stage-1 and stage-3 defects).
@@ -211,20 +177,42 @@ pub struct AnomalySummary {
 }
 
 impl AnomalySummary {
-    pub(crate) fn new(c: &AnomalyCounts, example_rows: u64, manifest_rows: u64) -> Self {
+    pub(crate) fn new(counts: &AnomalyCounts, example_rows: u64, manifest_rows: u64) -> Self {
         AnomalySummary {
-            rows: c.rows,
-            swap_eligible: c.swap_eligible,
-            swaps_chosen: c.swaps_chosen,
-            swaps_without_partner: c.swaps_without_partner,
-            missing_eligible_with_agreement: c.missing_eligible_with_agreement,
-            missing_eligible_without_agreement: c.missing_eligible_without_agreement,
-            imei_mismatch_swap: c.swapped_rows,
-            missing_usage_imei_capture_failure: c.capture_failures,
-            missing_usage_imei_ghost_line: c.ghost_lines,
+            counts: *counts,
             example_rows,
             manifest_rows,
         }
+    }
+}
+
+/// The receipt's `realised` object: the eligible counts, the rows labelled
+/// with each stage-3 type under the type's spelling, then the rows of the
+/// examples and of the manifest.
+impl Serialize for AnomalySummary {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let c = &self.counts;
+        let labels = || DefectType::ALL.into_iter().filter(|t| t.is_label());
+        let mut s = serializer.serialize_struct("AnomalySummary", 8 + labels().count())?;
+        s.serialize_field("rows", &c.rows)?;
+        s.serialize_field("swap_eligible", &c.swap_eligible)?;
+        s.serialize_field("swaps_chosen", &c.swaps_chosen)?;
+        s.serialize_field("swaps_without_partner", &c.swaps_without_partner)?;
+        s.serialize_field(
+            "missing_eligible_with_agreement",
+            &c.missing_eligible_with_agreement,
+        )?;
+        s.serialize_field(
+            "missing_eligible_without_agreement",
+            &c.missing_eligible_without_agreement,
+        )?;
+        for t in labels() {
+            s.serialize_field(t.as_str(), &c.labelled[t])?;
+        }
+        s.serialize_field("example_rows", &self.example_rows)?;
+        s.serialize_field("manifest_rows", &self.manifest_rows)?;
+        s.end()
     }
 }
 
@@ -279,14 +267,20 @@ pub(crate) struct LedgerReader {
     last: Option<(CustomerId, LineId)>,
     /// Rows per group (at least).
     group_rows: usize,
-    /// Whether groups end only between blocks of [`SWAP_BLOCK`] customer
-    /// indices, so that step 3 injects into a group what it would inject
-    /// into the whole ledger.
+    /// Whether groups end only between swap blocks
+    /// ([`novawireless_anomalies::SWAP_BLOCK`] customer indices), so that
+    /// step 3 injects into a group what it would inject into the whole
+    /// ledger.
     whole_swap_blocks: bool,
 }
 
-fn swap_block(row: &LedgerRow) -> u64 {
-    row.line.customer_id.index() / SWAP_BLOCK
+/// The swap blocks of a group read with whole swap blocks: every block from
+/// the first row's to the last row's, each with all its rows in the file.
+pub(crate) fn group_blocks(rows: &[LedgerRow]) -> SwapBlocks {
+    let block = |r: &LedgerRow| swap_block(r.line.customer_id);
+    let first = rows.first().map_or(0, block);
+    let last = rows.last().map_or(0, |r| block(r) + 1);
+    SwapBlocks::blocks(first..last)
 }
 
 impl LedgerReader {
@@ -332,7 +326,9 @@ impl LedgerReader {
                 .next_if(|r| {
                     rows.len() < self.group_rows
                         || (self.whole_swap_blocks
-                            && rows.last().is_some_and(|l| swap_block(l) == swap_block(r)))
+                            && rows.last().is_some_and(|l| {
+                                swap_block(l.line.customer_id) == swap_block(r.line.customer_id)
+                            }))
                 })
                 .map_err(|e| PipelineError::Input(e.to_string()))?;
             let Some((row, line)) = next else {
@@ -451,7 +447,7 @@ fn inject_in_groups(
     let mut pools = MissingPools::default();
     while ledger.next_group(&mut rows, &mut lines)? {
         refuse_injected(&rows, &lines, &path)?;
-        pools += chunk_pools(&mut rows, params)?;
+        pools += chunk_pools(&rows, &group_blocks(&rows), params)?;
     }
     let mut ledger = LedgerReader::open(&path, group_rows, true)?;
     let billing = ledger.billing();
@@ -468,7 +464,8 @@ fn inject_in_groups(
     let mut defects = Vec::new();
     while ledger.next_group(&mut rows, &mut lines)? {
         defects.clear();
-        counts += chunk_inject(&mut rows, params, pools, &mut defects)?;
+        let customers = group_blocks(&rows);
+        counts += chunk_inject(&mut rows, &customers, params, pools, &mut defects)?;
         writers.write(&rows, &defects)?;
     }
     let (examples, manifest_rows) = (writers.example_rows, writers.manifest_rows);
@@ -517,6 +514,30 @@ mod tests {
     }
 
     #[test]
+    fn the_summary_lists_the_receipt_keys_in_order() {
+        let mut counts = AnomalyCounts {
+            rows: 1,
+            swap_eligible: 2,
+            swaps_chosen: 3,
+            swaps_without_partner: 4,
+            missing_eligible_with_agreement: 5,
+            missing_eligible_without_agreement: 6,
+            ..AnomalyCounts::default()
+        };
+        counts.labelled[DefectType::ImeiMismatchSwap] = 7;
+        counts.labelled[DefectType::MissingUsageImeiCaptureFailure] = 8;
+        counts.labelled[DefectType::MissingUsageImeiGhostLine] = 9;
+        let summary = AnomalySummary::new(&counts, 10, 11);
+        assert_eq!(
+            serde_json::to_string(&summary).unwrap(),
+            "{\"rows\":1,\"swap_eligible\":2,\"swaps_chosen\":3,\"swaps_without_partner\":4,\
+             \"missing_eligible_with_agreement\":5,\"missing_eligible_without_agreement\":6,\
+             \"imei_mismatch_swap\":7,\"missing_usage_imei_capture_failure\":8,\
+             \"missing_usage_imei_ghost_line\":9,\"example_rows\":10,\"manifest_rows\":11}"
+        );
+    }
+
+    #[test]
     fn groups_of_whole_swap_blocks_inject_what_the_whole_ledger_gets() {
         // The fixture's step-2 ledger with customer n renumbered 700·(n−1)+1,
         // so its customers fall in swap blocks 0, 0, 1, 2, 2, 3, 4: C0002101
@@ -560,7 +581,7 @@ mod tests {
             (summary, files(out.path()))
         };
         let (whole, whole_files) = run(GROUP_ROWS);
-        assert!(whole.imei_mismatch_swap > 0);
+        assert!(whole.counts.labelled[DefectType::ImeiMismatchSwap] > 0);
         for group_rows in 1..=11 {
             let (summary, files) = run(group_rows);
             assert_eq!(summary, whole, "groups of {group_rows}");

@@ -1,59 +1,9 @@
-//! The manifest's vocabulary: defect types with their CSV spellings, and
-//! defect ids.
+//! The manifest's rows, in the model's vocabulary: [`DefectType`] and
+//! [`DefectId`].
 
 use novawireless_model::{CustomerId, Imei, LineId};
-use std::fmt;
-use std::str::FromStr;
 
-pub use novawireless_model::DefectType;
-
-/// Position of a defect type in [`DefectType::ALL`].
-pub(crate) const fn type_index(defect_type: DefectType) -> usize {
-    defect_type as usize
-}
-
-/// `DEF-000000001`: one injected defect (9 digits, wider when needed).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct DefectId(u64);
-
-impl DefectId {
-    /// The id with 1-based number `number`; `None` for 0.
-    pub const fn new(number: u64) -> Option<Self> {
-        if number == 0 {
-            None
-        } else {
-            Some(DefectId(number))
-        }
-    }
-
-    /// The 1-based number printed in the id.
-    pub const fn number(self) -> u64 {
-        self.0
-    }
-}
-
-impl fmt::Display for DefectId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "DEF-{:09}", self.0)
-    }
-}
-
-/// A text that is not `DEF-` and at least 9 digits.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0:?} is not a valid defect id (expected DEF- and at least 9 digits)")]
-pub struct BadDefectId(pub String);
-
-impl FromStr for DefectId {
-    type Err = BadDefectId;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        s.strip_prefix("DEF-")
-            .filter(|d| (9..=19).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit()))
-            .and_then(|d| d.parse().ok())
-            .and_then(DefectId::new)
-            .ok_or_else(|| BadDefectId(s.to_string()))
-    }
-}
+pub use novawireless_model::{DefectId, DefectType};
 
 /// One row of `anomaly_manifest.csv`: one injected defect.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -44,7 +44,7 @@ mod predictions;
 mod read;
 mod score;
 
-pub use defect::{BadDefectId, DefectId, DefectType, ManifestRow};
+pub use defect::{DefectId, DefectType, ManifestRow};
 pub use predictions::Predictions;
 pub use read::{
     read_ledger_lines, read_manifest, read_predictions, InputError, LineUniverse, Problem,

@@ -3,7 +3,6 @@
 //! are accepted. Every refusal is an [`InputError`] naming the file and,
 //! where one row is at fault, its line (the header is line 1).
 
-use crate::defect::BadDefectId;
 use crate::{DefectId, DefectType, ManifestRow, Predictions};
 use novawireless_io::read::TextTable;
 use novawireless_model::UnknownVariant;
@@ -94,7 +93,7 @@ pub enum Problem {
     },
     /// A `defect_id` that is not a defect id.
     #[error("column defect_id: {0}")]
-    BadDefectId(BadDefectId),
+    BadDefectId(IdError),
     /// A defect id used twice in the manifest.
     #[error("defect {defect_id} appears twice (first on line {first})")]
     DuplicateDefect {

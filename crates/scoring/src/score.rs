@@ -1,7 +1,6 @@
 //! Line-level scoring: the confusion counts, precision, recall and F1, and
 //! the same per defect type.
 
-use crate::defect::type_index;
 use crate::{DefectType, ManifestRow, Predictions};
 use novawireless_model::LineId;
 use serde::ser::SerializeMap;
@@ -83,7 +82,7 @@ pub struct TypeScore {
 impl Score {
     /// The scores of `defect_type`.
     pub fn of(&self, defect_type: DefectType) -> &TypeScore {
-        &self.by_type[type_index(defect_type)]
+        &self.by_type[defect_type.index()]
     }
 }
 
@@ -121,7 +120,7 @@ pub fn score(
     // Bit t set: the line carries a defect of DefectType::ALL[t].
     let mut defects: HashMap<LineId, u8> = HashMap::new();
     for row in manifest {
-        *defects.entry(row.line_id).or_default() |= 1 << type_index(row.defect_type);
+        *defects.entry(row.line_id).or_default() |= 1 << row.defect_type.index();
     }
     let mut lines: Vec<LineId> = universe.into_iter().collect();
     lines.extend(defects.keys().copied());
@@ -151,7 +150,7 @@ pub fn score(
         }
     }
     let by_type = DefectType::ALL.map(|defect_type| {
-        let t = type_index(defect_type);
+        let t = defect_type.index();
         TypeScore {
             defect_type,
             support: support[t],

@@ -287,8 +287,11 @@ fn defect_types_round_trip_their_spellings() {
         assert_eq!(t.as_str().parse::<DefectType>().unwrap(), t);
     }
     assert!("imei_mismatch".parse::<DefectType>().is_err());
-    assert_eq!(DefectId::new(7).unwrap().to_string(), "DEF-000000007");
+    // Ids print as the pipeline writes them, with ten digits; the nine of a
+    // hand-made manifest are read too.
+    assert_eq!(DefectId::new(7).unwrap().to_string(), "DEF-0000000007");
     assert_eq!("DEF-000000007".parse::<DefectId>().unwrap().number(), 7);
+    assert_eq!("DEF-0000000023".parse::<DefectId>().unwrap().number(), 23);
     for bad in ["DEF-7", "DEF-000000000", "def-000000007", "DEF-00000000x"] {
         assert!(bad.parse::<DefectId>().is_err(), "{bad}");
     }
@@ -482,6 +485,14 @@ fn bad_manifests_are_refused_with_their_line() {
             defect_id: DefectId::new(1).unwrap(),
             first: 2
         }
+    );
+
+    // A duplicate id is named as the pipeline writes it (ten digits).
+    let written = "DEF-0000000053,imei_mismatch_swap,3,C0000002,LINE-000000005,LINE-000000006,usage_imei,353322110000040,353322110000065\n";
+    let err = manifest_error(&format!("{written}{written}"));
+    assert_eq!(
+        err.to_string().split_once(": ").unwrap().1,
+        "defect DEF-0000000053 appears twice (first on line 2)"
     );
 
     let err = manifest_error(
