@@ -32,12 +32,18 @@ fn with_billing(name: &str) -> String {
         .map(|l| l.split_once(',').unwrap())
         .collect();
     let mut out = String::new();
-    for (i, line) in expected(name).lines().enumerate() {
+    let ledger = expected(name);
+    let header = ledger.lines().next().unwrap();
+    let (line_id, contract) = (
+        position(header, "line_id"),
+        position(header, "contract_proxy"),
+    );
+    for (i, line) in ledger.lines().enumerate() {
         let mut fields: Vec<&str> = line.split(',').collect();
-        fields[20] = if i == 0 {
+        fields[contract] = if i == 0 {
             "billing_agreement_type"
         } else {
-            types[fields[2]]
+            types[fields[line_id]]
         };
         out.push_str(&fields.join(","));
         out.push('\n');

@@ -109,10 +109,10 @@ fn text_where_tenure_months_belongs() {
 #[test]
 fn a_flag_that_is_not_0_or_1() {
     refused(|_, ledger| {
-        edit_fields(ledger, |line, fields| {
+        edit_cells(ledger, |line, cells| {
             if line == 4 {
-                assert_eq!(fields[10], "0");
-                fields[10] = "2".into();
+                assert_eq!(cells["imei_mismatch_flag"], "0");
+                cells["imei_mismatch_flag"] = "2".into();
             }
         });
         vec![at(ledger, 4), "imei_mismatch_flag".into()]
@@ -178,11 +178,11 @@ fn customers_out_of_order() {
 #[test]
 fn agreement_columns_on_a_line_without_agreement() {
     refused(|_, ledger| {
-        edit_fields(ledger, |line, fields| {
+        edit_cells(ledger, |line, cells| {
             if line == 6 {
-                assert_eq!(fields[2], "LINE-000000005");
-                assert_eq!(fields[41], "");
-                fields[41] = "24".into();
+                assert_eq!(cells["line_id"], "LINE-000000005");
+                assert_eq!(cells["installment_months"], "");
+                cells["installment_months"] = "24".into();
             }
         });
         vec![at(ledger, 6), "installment_months".into()]

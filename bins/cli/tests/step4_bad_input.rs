@@ -103,11 +103,11 @@ fn a_ledger_without_installment_months() {
 /// Flips `eip_exists_flag` of LINE-2 (file line 3), which has a 24-month
 /// agreement, to 0.
 fn eip_row_without_flag(ledger: &Path) {
-    edit_fields(ledger, |line, fields| {
+    edit_cells(ledger, |line, cells| {
         if line == 3 {
-            assert_eq!(fields[2], "LINE-000000002");
-            assert_eq!(fields[9], "1");
-            fields[9] = "0".into();
+            assert_eq!(cells["line_id"], "LINE-000000002");
+            assert_eq!(cells["eip_exists_flag"], "1");
+            cells["eip_exists_flag"] = "0".into();
         }
     });
 }

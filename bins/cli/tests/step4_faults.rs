@@ -45,9 +45,9 @@ fn extra_column() {
 #[test]
 fn a_repeated_column() {
     refused(|ledger| {
-        edit_fields(ledger, |line, fields| {
-            let copy = fields[9].clone();
-            fields.push(if line == 1 { copy } else { "1".into() });
+        edit_cells(ledger, |line, cells| {
+            let copy = cells["eip_exists_flag"].clone();
+            cells.values.push(if line == 1 { copy } else { "1".into() });
         });
         vec![at(ledger, 1), "eip_exists_flag".into()]
     });

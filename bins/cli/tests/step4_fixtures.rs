@@ -16,8 +16,6 @@ use std::path::Path;
 const STEP4: &str = env!("CARGO_BIN_EXE_fix_ledger_contract_proxy");
 const LEDGER: &str = "master_account_ledger.csv";
 const BACKUP: &str = "master_account_ledger__pre_contract_fix.csv";
-/// 0-based position of `contract_proxy` / `billing_agreement_type`.
-const CONTRACT: usize = 20;
 
 /// `line_id → billing_agreement_type` of the expected file.
 fn billing_types() -> BTreeMap<String, String> {
@@ -35,13 +33,18 @@ fn billing_types() -> BTreeMap<String, String> {
 fn fixed(name: &str) -> String {
     let types = billing_types();
     let mut out = String::new();
-    for (i, line) in expected(name).lines().enumerate() {
+    let ledger = expected(name);
+    let header = ledger.lines().next().unwrap();
+    let (line_id, contract) = (
+        position(header, "line_id"),
+        position(header, "contract_proxy"),
+    );
+    for (i, line) in ledger.lines().enumerate() {
         let mut fields: Vec<&str> = line.split(',').collect();
         if i == 0 {
-            assert_eq!(fields[CONTRACT], "contract_proxy");
-            fields[CONTRACT] = "billing_agreement_type";
+            fields[contract] = "billing_agreement_type";
         } else {
-            fields[CONTRACT] = &types[fields[2]];
+            fields[contract] = &types[fields[line_id]];
         }
         out.push_str(&fields.join(","));
         out.push('\n');

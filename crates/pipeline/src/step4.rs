@@ -123,9 +123,14 @@ mod tests {
         // LINE-6 (file line 7) has a 24-month agreement; drop its flag.
         let text = fs::read_to_string(&path).unwrap();
         let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+        let at = |name: &str| lines[0].split(',').position(|h| h == name).unwrap();
+        let (line_id, eip_exists) = (at("line_id"), at("eip_exists_flag"));
         let mut fields: Vec<&str> = lines[6].split(',').collect();
-        assert_eq!((fields[2], fields[9]), ("LINE-000000006", "1"));
-        fields[9] = "0";
+        assert_eq!(
+            (fields[line_id], fields[eip_exists]),
+            ("LINE-000000006", "1")
+        );
+        fields[eip_exists] = "0";
         lines[6] = fields.join(",");
         fs::write(&path, lines.join("\n") + "\n").unwrap();
         for group_rows in [1, 2, 4, GROUP_ROWS] {

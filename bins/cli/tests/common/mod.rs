@@ -124,6 +124,66 @@ pub fn edit_fields(path: &Path, f: impl Fn(usize, &mut Vec<String>)) {
     fs::write(path, out).unwrap();
 }
 
+/// The cells of one line of a CSV file, addressed by column name.
+pub struct Cells {
+    header: Vec<String>,
+    /// The cells, in file order.
+    pub values: Vec<String>,
+}
+
+impl Cells {
+    fn at(&self, name: &str) -> usize {
+        self.header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("no column {name}"))
+    }
+}
+
+impl std::ops::Index<&str> for Cells {
+    type Output = String;
+
+    fn index(&self, name: &str) -> &String {
+        &self.values[self.at(name)]
+    }
+}
+
+impl std::ops::IndexMut<&str> for Cells {
+    fn index_mut(&mut self, name: &str) -> &mut String {
+        let at = self.at(name);
+        &mut self.values[at]
+    }
+}
+
+/// Rewrites the CSV file at `path` (no quoted fields) with `f` applied to
+/// each line's cells, addressed by name (`cells["line_id"]`); lines are
+/// numbered from 1, the header.
+pub fn edit_cells(path: &Path, f: impl Fn(usize, &mut Cells)) {
+    let header: Vec<String> = read(path)
+        .lines()
+        .next()
+        .unwrap_or("")
+        .split(',')
+        .map(str::to_owned)
+        .collect();
+    edit_fields(path, |line, fields| {
+        let mut cells = Cells {
+            header: header.clone(),
+            values: std::mem::take(fields),
+        };
+        f(line, &mut cells);
+        *fields = cells.values;
+    });
+}
+
+/// The position of column `name` in `header_line`, a CSV header.
+pub fn position(header_line: &str, name: &str) -> usize {
+    header_line
+        .split(',')
+        .position(|h| h == name)
+        .unwrap_or_else(|| panic!("no column {name}"))
+}
+
 /// Removes the column named `name` from a CSV file without quoted fields.
 pub fn drop_column(path: &Path, name: &str) {
     let header = read(path);
