@@ -2,8 +2,8 @@
 //! snake_case spelling and also answers to kebab-case.
 
 use crate::Format;
-use novawireless_accounts::MAX_CUSTOMERS;
-use novawireless_model::SnapshotDate;
+use novawireless::SnapshotDate;
+use novawireless::MAX_CUSTOMERS;
 use std::path::PathBuf;
 
 /// Writes `text` to stdout. A closed pipe (`run_all … | head -1`) ends the
@@ -121,7 +121,7 @@ pub fn parse_seed(s: &str) -> Result<u64, String> {
 /// Parses a `YYYY-MM-DD` date that exists.
 pub fn parse_date(s: &str) -> Result<SnapshotDate, String> {
     s.parse()
-        .map_err(|e: novawireless_model::DateError| e.to_string())
+        .map_err(|e: novawireless::model::DateError| e.to_string())
 }
 
 /// The step-1 flags (also accepted by `run_all`).

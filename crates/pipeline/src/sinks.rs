@@ -2,21 +2,17 @@
 //! `run_all`: a chunk's rows become a [`Part`] (CSV text or an Arrow batch)
 //! on a worker thread, and a [`Sink`] writes parts in chunk order.
 
-use crate::step1::STEP1_FILES;
 use crate::{Format, PipelineError};
-use novawireless_accounts::AccountChunk;
+use novawireless::AccountChunk;
+use novawireless::LedgerRow;
 use novawireless_io::parquet::{
     self, ArrowError, ParquetError, ParquetTableWriter, RecordBatch, SchemaRef, StagedWriter,
 };
-use novawireless_io::{tables, LedgerSchema, OutputSet, TableWriter};
-use novawireless_model::LedgerRow;
+use novawireless_io::{tables, InputError, LedgerSchema, OutputSet, TableWriter};
 use std::path::{Path, PathBuf};
 
-/// The step-1 tables, in order, as the first parts of a chunk's output.
-pub(crate) const STEP1_TABLES: usize = 5;
-
 pub(crate) fn internal(e: impl std::fmt::Display) -> PipelineError {
-    PipelineError::Input(e.to_string())
+    PipelineError::Internal(e.to_string())
 }
 
 /// References to every row of a slice.
@@ -51,7 +47,7 @@ impl Part {
                 }
             }
             Format::Parquet => {
-                self.batch = Some(batch(&mut rows.iter().copied()).map_err(internal)?);
+                self.batch = Some(batch(&mut rows.iter().copied())?);
             }
         }
         Ok(())
@@ -121,7 +117,7 @@ impl Sink {
                 for name in csv_names {
                     files.push(out.writer(&format.file_name(name))?);
                 }
-                let writer = ParquetTableWriter::new(Tee(files), schema).map_err(internal)?;
+                let writer = ParquetTableWriter::new(Tee(files), schema)?;
                 let name = csv_names.first().map_or("", |n| n.trim_end_matches(".csv"));
                 Sink::Parquet(ParquetThread::start(name, writer)?)
             }
@@ -170,7 +166,7 @@ impl Sink {
                     .done
                     .join()
                     .map_err(|_| internal("a Parquet encoder thread panicked"))?;
-                let (tee, _) = encoded.map_err(internal)?;
+                let (tee, _) = encoded?;
                 for staged in tee.0 {
                     out.finish_writer(staged)?;
                 }
@@ -213,11 +209,11 @@ pub(crate) fn input_path(
         };
         let found = other.file_name(csv_name);
         if dir.join(&found).exists() {
-            return Err(PipelineError::Input(format!(
+            return Err(PipelineError::Input(InputError(format!(
                 "{}: no such file; {found} is there: pass --format {} to read it",
                 path.display(),
                 other.as_str()
-            )));
+            ))));
         }
     }
     Ok(path)
@@ -257,45 +253,4 @@ pub(crate) fn fill_step1(
     parts[4].fill(format, &refs(&chunk.usage), tables::usage_row, |r| {
         parquet::usage_batch(r)
     })
-}
-
-/// Opens the sinks of the five step-1 tables (customers under both names).
-pub(crate) fn open_step1(out: &mut OutputSet, format: Format) -> Result<Vec<Sink>, PipelineError> {
-    Ok(vec![
-        Sink::open(
-            out,
-            format,
-            &STEP1_FILES[..2],
-            tables::CUSTOMER_COLUMNS,
-            parquet::customer_schema(),
-        )?,
-        Sink::open(
-            out,
-            format,
-            &[STEP1_FILES[2]],
-            tables::LINE_COLUMNS,
-            parquet::line_schema(),
-        )?,
-        Sink::open(
-            out,
-            format,
-            &[STEP1_FILES[3]],
-            tables::DEVICE_COLUMNS,
-            parquet::device_schema(),
-        )?,
-        Sink::open(
-            out,
-            format,
-            &[STEP1_FILES[4]],
-            tables::AGREEMENT_COLUMNS,
-            parquet::agreement_schema(),
-        )?,
-        Sink::open(
-            out,
-            format,
-            &[STEP1_FILES[5]],
-            tables::USAGE_COLUMNS,
-            parquet::usage_schema(),
-        )?,
-    ])
 }

@@ -1,119 +1,17 @@
 //! Step 3: `inject_imei_anomalies`.
 
-use crate::sinks::{input_path, put_ledger, refs, size_of, Part, Sink};
-use crate::step2::LEDGER_FILE;
-use crate::{Format, PipelineError, TOOL};
-use novawireless_anomalies::{
-    inject, is_example, missing_pools, AnomalyCounts, AnomalyParams, InjectedDefect, MissingPools,
+use crate::files::{
+    ANOMALY_LEDGER_FILE, ANOMALY_RECEIPT, EXAMPLES_FILE, LEDGER_FILE, MANIFEST_FILE,
 };
-use novawireless_io::read::{ledger_reader, RowReader};
-use novawireless_io::tables::{LEDGER_ANOMALY, LEDGER_BILLING};
-use novawireless_io::{parquet, tables, FileRecord, LedgerSchema, OutputSet};
-use novawireless_model::{CustomerId, Defect, DefectType, LedgerRow, LineId};
+use crate::ledger_reader::{LedgerReader, GROUP_ROWS};
+use crate::sinks::{input_path, put_ledger, refs, size_of, Part, Sink};
+use crate::{Format, PipelineError, TOOL};
+use novawireless::anomalies::is_example;
+use novawireless::stages::{inject_chunk, pools as pools_of};
+use novawireless::{AnomalyCounts, AnomalyParams, AnomalySummary, Defect, LedgerRow, MissingPools};
+use novawireless_io::{parquet, tables, FileRecord, InputError, LedgerSchema, OutputSet};
 use serde::Serialize;
 use std::path::Path;
-
-/// The ledger with the injected anomalies and their labels.
-pub const ANOMALY_LEDGER_FILE: &str = "master_account_ledger__anomalies.csv";
-/// Rows with a label or a friction flag.
-pub const EXAMPLES_FILE: &str = "imei_anomaly_examples.csv";
-/// One row per injected defect (stages 1 and 3), with clean and injected values.
-pub const MANIFEST_FILE: &str = "anomaly_manifest.csv";
-/// Step 3's receipt.
-pub const ANOMALY_RECEIPT: &str = "imei_anomaly_injection_receipt.json";
-/// Cross-customer swap partners come from blocks of this many consecutive
-/// customers, so every way of chunking the ledger gives the same swaps.
-pub const SWAP_BLOCK: u64 = 1024;
-
-/// Calls `f` on each run of rows whose customers share a swap block.
-pub(crate) fn for_each_block<E>(
-    rows: &mut [LedgerRow],
-    mut f: impl FnMut(&mut [LedgerRow]) -> Result<(), E>,
-) -> Result<(), E> {
-    let mut rest = rows;
-    while !rest.is_empty() {
-        let block = rest[0].line.customer_id.index() / SWAP_BLOCK;
-        let end = rest
-            .iter()
-            .position(|r| r.line.customer_id.index() / SWAP_BLOCK != block)
-            .unwrap_or(rest.len());
-        let (head, tail) = rest.split_at_mut(end);
-        f(head)?;
-        rest = tail;
-    }
-    Ok(())
-}
-
-/// Sums the missing-IMEI pools of a chunk, block by block.
-pub(crate) fn chunk_pools(
-    rows: &mut [LedgerRow],
-    params: &AnomalyParams,
-) -> Result<MissingPools, PipelineError> {
-    let mut pools = MissingPools::default();
-    for_each_block(rows, |block| -> Result<(), PipelineError> {
-        pools += missing_pools(block, params).map_err(|e| PipelineError::Input(e.to_string()))?;
-        Ok(())
-    })?;
-    Ok(pools)
-}
-
-/// Injects the anomalies of a chunk, block by block.
-pub(crate) fn chunk_inject(
-    rows: &mut [LedgerRow],
-    params: &AnomalyParams,
-    pools: MissingPools,
-    defects: &mut Vec<Defect>,
-) -> Result<AnomalyCounts, PipelineError> {
-    let mut counts = AnomalyCounts::default();
-    for_each_block(rows, |block| -> Result<(), PipelineError> {
-        let injection =
-            inject(block, params, pools).map_err(|e| PipelineError::Input(e.to_string()))?;
-        counts += injection.counts;
-        manifest(block, &injection.defects, defects);
-        Ok(())
-    })?;
-    Ok(counts)
-}
-
-/// Appends the manifest rows of a block after step 3, in line order: the
-/// generation-time mismatch (stage 1) of a line, then its step-3 defect.
-///
-/// A stage-1 row's injected value is the usage IMEI before step 3; its
-/// donor is the customer's line whose current IMEI that is.
-pub(crate) fn manifest(block: &[LedgerRow], injected: &[InjectedDefect], out: &mut Vec<Defect>) {
-    let mut step3 = injected.iter().peekable();
-    for (i, row) in block.iter().enumerate() {
-        let here = step3.next_if(|d| d.row == i);
-        let usage = row.usage.as_ref();
-        if usage.is_some_and(|u| u.imei_line_mismatch_flag) {
-            let before_step3 = here.map_or(row.usage_imei(), |d| d.clean_usage_imei);
-            let customer = row.line.customer_id;
-            let donor = block
-                .iter()
-                .filter(|r| r.line.customer_id == customer && r.line.line_id != row.line.line_id)
-                .find(|r| Some(r.line.current_imei) == before_step3)
-                .map(|r| r.line.line_id);
-            out.push(Defect {
-                defect_type: DefectType::GenerationUsageMismatch,
-                customer_id: customer,
-                line_id: row.line.line_id,
-                partner_line_id: donor,
-                clean_value: Some(row.line.current_imei),
-                injected_value: before_step3,
-            });
-        }
-        if let Some(d) = here {
-            out.push(Defect {
-                defect_type: d.label.into(),
-                customer_id: d.customer_id,
-                line_id: d.line_id,
-                partner_line_id: d.partner_line_id,
-                clean_value: d.clean_usage_imei,
-                injected_value: d.injected_usage_imei,
-            });
-        }
-    }
-}
 
 /// The sinks of step 3's tables.
 struct AnomalyWriters {
@@ -201,51 +99,6 @@ struct AnomalyParameters<'a> {
     format: &'a str,
 }
 
-/// Realised counts, as the receipt lists them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct AnomalySummary {
-    /// Ledger rows.
-    pub rows: u64,
-    /// Rows eligible for a swap.
-    pub swap_eligible: u64,
-    /// Eligible rows chosen to start a swap.
-    pub swaps_chosen: u64,
-    /// Chosen rows that found no partner.
-    pub swaps_without_partner: u64,
-    /// Rows eligible for a blanked IMEI, with an agreement.
-    pub missing_eligible_with_agreement: u64,
-    /// Rows eligible for a blanked IMEI, without an agreement.
-    pub missing_eligible_without_agreement: u64,
-    /// Rows labelled `imei_mismatch_swap`.
-    pub imei_mismatch_swap: u64,
-    /// Rows labelled `missing_usage_imei_capture_failure`.
-    pub missing_usage_imei_capture_failure: u64,
-    /// Rows labelled `missing_usage_imei_ghost_line`.
-    pub missing_usage_imei_ghost_line: u64,
-    /// Rows in `imei_anomaly_examples.csv`.
-    pub example_rows: u64,
-    /// Rows in `anomaly_manifest.csv` (stage-1 and stage-3 defects).
-    pub manifest_rows: u64,
-}
-
-impl AnomalySummary {
-    pub(crate) fn new(c: &AnomalyCounts, example_rows: u64, manifest_rows: u64) -> Self {
-        AnomalySummary {
-            rows: c.rows,
-            swap_eligible: c.swap_eligible,
-            swaps_chosen: c.swaps_chosen,
-            swaps_without_partner: c.swaps_without_partner,
-            missing_eligible_with_agreement: c.missing_eligible_with_agreement,
-            missing_eligible_without_agreement: c.missing_eligible_without_agreement,
-            imei_mismatch_swap: c.swapped_rows,
-            missing_usage_imei_capture_failure: c.capture_failures,
-            missing_usage_imei_ghost_line: c.ghost_lines,
-            example_rows,
-            manifest_rows,
-        }
-    }
-}
-
 #[derive(Serialize)]
 struct AnomalyReceipt<'a> {
     dataset: &'a str,
@@ -283,113 +136,6 @@ pub(crate) fn write_anomaly_receipt(
         files,
     };
     Ok(out.json(ANOMALY_RECEIPT, &receipt)?)
-}
-
-/// Rows per group when steps 3 and 4 stream a ledger (a group of ledger
-/// rows takes a few MB).
-pub(crate) const GROUP_ROWS: usize = 8192;
-
-/// A ledger file read a group of rows at a time. Rows must be in customer
-/// order, line ids increasing.
-pub(crate) struct LedgerReader {
-    rows: RowReader<LedgerRow>,
-    /// The customer and line of the last row read.
-    last: Option<(CustomerId, LineId)>,
-    /// Rows per group (at least).
-    group_rows: usize,
-    /// Whether groups end only between blocks of [`SWAP_BLOCK`] customer
-    /// indices, so that step 3 injects into a group what it would inject
-    /// into the whole ledger.
-    whole_swap_blocks: bool,
-}
-
-fn swap_block(row: &LedgerRow) -> u64 {
-    row.line.customer_id.index() / SWAP_BLOCK
-}
-
-impl LedgerReader {
-    /// Opens a ledger and checks its header; groups of `group_rows` rows,
-    /// extended to the end of their swap block with `whole_swap_blocks`.
-    pub(crate) fn open(
-        path: &Path,
-        group_rows: usize,
-        whole_swap_blocks: bool,
-    ) -> Result<Self, PipelineError> {
-        Ok(LedgerReader {
-            rows: ledger_reader(path).map_err(|e| PipelineError::Input(e.0))?,
-            last: None,
-            group_rows: group_rows.max(1),
-            whole_swap_blocks,
-        })
-    }
-
-    /// Whether the ledger has `billing_agreement_type` (step 4 has run).
-    pub(crate) fn billing(&self) -> bool {
-        self.rows.has(LEDGER_BILLING)
-    }
-
-    /// Whether the ledger has `imei_anomaly_type` (step 3 has run).
-    pub(crate) fn anomaly_type(&self) -> bool {
-        self.rows.has(LEDGER_ANOMALY)
-    }
-
-    /// Reads the next group into `rows`, with the file line of each row in
-    /// `lines`: `group_rows` rows (then up to the end of the swap block with
-    /// `whole_swap_blocks`), or every row left. `false` at the end of the
-    /// ledger.
-    pub(crate) fn next_group(
-        &mut self,
-        rows: &mut Vec<LedgerRow>,
-        lines: &mut Vec<u64>,
-    ) -> Result<bool, PipelineError> {
-        rows.clear();
-        lines.clear();
-        loop {
-            let next = self
-                .rows
-                .next_if(|r| {
-                    rows.len() < self.group_rows
-                        || (self.whole_swap_blocks
-                            && rows.last().is_some_and(|l| swap_block(l) == swap_block(r)))
-                })
-                .map_err(|e| PipelineError::Input(e.0))?;
-            let Some((row, line)) = next else {
-                break;
-            };
-            if let Some((customer, line_id)) = self.last {
-                if row.line.customer_id < customer {
-                    return Err(PipelineError::Input(
-                        self.rows
-                            .error_at(
-                                line,
-                                format_args!(
-                                    "customer {} after {customer}: the ledger must be in customer order",
-                                    row.line.customer_id
-                                ),
-                            )
-                            .0,
-                    ));
-                }
-                if row.line.line_id <= line_id {
-                    return Err(PipelineError::Input(
-                        self.rows
-                            .error_at(
-                                line,
-                                format_args!(
-                                    "line {} after {line_id}: duplicate or out-of-order line_id",
-                                    row.line.line_id
-                                ),
-                            )
-                            .0,
-                    ));
-                }
-            }
-            self.last = Some((row.line.customer_id, row.line.line_id));
-            rows.push(row);
-            lines.push(line);
-        }
-        Ok(!rows.is_empty())
-    }
 }
 
 /// Runs step 3 on `in_dir/master_account_ledger.csv` (`.parquet` in
@@ -439,14 +185,14 @@ fn refuse_injected(rows: &[LedgerRow], lines: &[u64], path: &Path) -> Result<(),
         .find(|(r, _)| r.imei_anomaly_type.is_some())
     {
         None => Ok(()),
-        Some((row, line)) => Err(PipelineError::Input(format!(
+        Some((row, line)) => Err(PipelineError::Input(InputError(format!(
             "{}:{line}: imei_anomaly_type is {:?}: this ledger already carries injected \
              defects, and injecting again would undo some of them; run step 3 on the \
              step-2 ledger (build_master_account_ledger), and leave out --overwrite_base \
              to keep master_account_ledger.csv free of defects",
             path.display(),
             row.imei_anomaly_type.map_or("", |l| l.as_str()),
-        ))),
+        )))),
     }
 }
 
@@ -469,7 +215,7 @@ fn inject_in_groups(
     let mut pools = MissingPools::default();
     while ledger.next_group(&mut rows, &mut lines)? {
         refuse_injected(&rows, &lines, &path)?;
-        pools += chunk_pools(&mut rows, params)?;
+        pools += pools_of(&mut rows, params)?;
     }
     let mut ledger = LedgerReader::open(&path, group_rows, true)?;
     let billing = ledger.billing();
@@ -486,7 +232,7 @@ fn inject_in_groups(
     let mut defects = Vec::new();
     while ledger.next_group(&mut rows, &mut lines)? {
         defects.clear();
-        counts += chunk_inject(&mut rows, params, pools, &mut defects)?;
+        counts += inject_chunk(&mut rows, params, pools, &mut defects)?;
         writers.write(&rows, &defects)?;
     }
     let (examples, manifest_rows) = (writers.example_rows, writers.manifest_rows);

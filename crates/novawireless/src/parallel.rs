@@ -5,7 +5,6 @@
 //! in chunk order. Each chunk's result depends only on its customers, so the
 //! output is the same whatever the thread count or chunk size.
 
-use crate::PipelineError;
 use novawireless_accounts::{AccountGenerator, CustomerRange};
 use rayon::prelude::*;
 
@@ -65,19 +64,18 @@ pub fn plan(
 
 /// Runs `process` on every chunk in parallel and `write` on the results in
 /// chunk order, overlapping the two.
-pub fn process_in_order<T: Send>(
+pub fn process_in_order<T: Send, E: Send>(
     chunks: &[Chunk],
-    process: impl Fn(Chunk) -> Result<T, PipelineError> + Sync,
-    mut write: impl FnMut(T) -> Result<(), PipelineError>,
-) -> Result<(), PipelineError> {
+    process: impl Fn(Chunk) -> Result<T, E> + Sync,
+    mut write: impl FnMut(T) -> Result<(), E>,
+) -> Result<(), E> {
     let window = (2 * rayon::current_num_threads()).max(2);
-    let (sender, receiver) = std::sync::mpsc::sync_channel::<Result<Vec<T>, PipelineError>>(1);
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<Result<Vec<T>, E>>(1);
     std::thread::scope(|scope| {
         let process = &process;
         scope.spawn(move || {
             for group in chunks.chunks(window) {
-                let results: Result<Vec<T>, PipelineError> =
-                    group.par_iter().map(|c| process(*c)).collect();
+                let results: Result<Vec<T>, E> = group.par_iter().map(|c| process(*c)).collect();
                 let failed = results.is_err();
                 if sender.send(results).is_err() || failed {
                     return;
