@@ -182,6 +182,22 @@ impl Step1Merge {
     /// Reads the next group into `group`; `false` when every table is done.
     fn next_group(&mut self, group: &mut Group) -> Result<bool, PipelineError> {
         group.clear();
+        self.read_customers(group)?;
+        // Rows up to the group's last customer belong to it. In the last
+        // group a row beyond that belongs to no customer: the first such row
+        // of each table is taken too (`extra`), for its error, rather than
+        // every row left.
+        let last_group = self.tables.customers.peek().map_err(input)?.is_none();
+        self.read_lines(group, last_group)?;
+        self.read_agreements_and_usage(group, last_group)?;
+        if let Some(last) = group.customers.rows.last() {
+            self.joined_through = Some(last.customer_id);
+        }
+        Ok(!group.is_empty())
+    }
+
+    /// Reads up to a group of customers, in order and unique.
+    fn read_customers(&mut self, group: &mut Group) -> Result<(), PipelineError> {
         let t = &mut self.tables;
         while group.customers.rows.len() < self.group_customers {
             let Some((customer, line)) = t.customers.next_row().map_err(input)? else {
@@ -209,14 +225,19 @@ impl Step1Merge {
             self.last_customer = Some((id, line));
             group.customers.push(customer, line);
         }
-        // Rows up to the group's last customer belong to it. In the last
-        // group a row beyond that belongs to no customer: the first such row
-        // of each table is taken too (`extra`), for its error, rather than
-        // every row left.
-        let last_group = t.customers.peek().map_err(input)?.is_none();
-        let bound = group.customers.rows.last().map(|c| c.customer_id);
-        let within = |customer: CustomerId| bound.is_some_and(|b| customer <= b);
+        Ok(())
+    }
 
+    /// The group's last customer, if any: rows up to it belong to the group.
+    fn bound(group: &Group) -> impl Fn(CustomerId) -> bool {
+        let bound = group.customers.rows.last().map(|c| c.customer_id);
+        move |customer: CustomerId| bound.is_some_and(|b| customer <= b)
+    }
+
+    /// Reads the group's lines, in order, each of a customer of the group.
+    fn read_lines(&mut self, group: &mut Group, last_group: bool) -> Result<(), PipelineError> {
+        let within = Self::bound(group);
+        let t = &mut self.tables;
         let mut extra = last_group;
         while let Some((line, at)) = t
             .lines
@@ -274,7 +295,17 @@ impl Step1Merge {
             self.last_line = Some((line.line_id, line.customer_id, at));
             group.lines.push(line, at);
         }
+        Ok(())
+    }
 
+    /// Reads the group's agreement and usage rows.
+    fn read_agreements_and_usage(
+        &mut self,
+        group: &mut Group,
+        last_group: bool,
+    ) -> Result<(), PipelineError> {
+        let within = Self::bound(group);
+        let t = &mut self.tables;
         let mut extra = last_group;
         while let Some((agreement, at)) = t
             .agreements
@@ -305,11 +336,7 @@ impl Step1Merge {
             )?;
             group.usage.push(usage, at);
         }
-
-        if let Some(last) = group.customers.rows.last() {
-            self.joined_through = Some(last.customer_id);
-        }
-        Ok(!group.is_empty())
+        Ok(())
     }
 
     /// Turns a join error on `group` into `file:line: message`.
