@@ -1,6 +1,6 @@
 //! Step 3: IMEI anomalies with ground-truth labels.
 
-use novawireless_pipeline::cli::{
+use novawireless_cli_support::cli::{
     parse_seed, run_args, AnomalyArgs, LedgerArgs, Outcome, OutputArgs,
 };
 use novawireless_pipeline::{inject_imei_anomalies, AnomalyParams, PipelineError};
@@ -50,12 +50,12 @@ pub fn run(argv: Vec<std::ffi::OsString>) -> Outcome {
             args.ledger.mirror(),
             args.output.format,
         )?;
-        novawireless_pipeline::say!("rows {} examples {}", s.rows, s.example_rows);
-        novawireless_pipeline::say!(
+        novawireless_cli_support::say!("rows {} examples {}", s.rows, s.example_rows);
+        novawireless_cli_support::say!(
             "imei_mismatch_swap {} missing_usage_imei_capture_failure {} missing_usage_imei_ghost_line {}",
             s.imei_mismatch_swap, s.missing_usage_imei_capture_failure, s.missing_usage_imei_ghost_line
         );
-        novawireless_pipeline::cli::report_time(
+        novawireless_cli_support::cli::report_time(
             args.output.quiet,
             "inject_imei_anomalies",
             started,

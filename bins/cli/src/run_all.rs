@@ -1,11 +1,12 @@
 //! All four steps in one process.
 
-use novawireless_pipeline::cli::{
+use novawireless_cli_support::cli::{
     parse_args, parse_bool, parse_seed, run_args, AnomalyArgs, Failure, GenerateArgs, Outcome,
     OutputArgs,
 };
+use novawireless_cli_support::progress::Bars;
 use novawireless_pipeline::{
-    run_all, AnomalyParams, GenerateOptions, PipelineError, RunAllOptions, Shard,
+    run_all_with, AnomalyParams, GenerateOptions, PipelineError, RunAllOptions, Shard,
 };
 use std::path::PathBuf;
 use std::time::Instant;
@@ -96,28 +97,28 @@ pub fn run(argv: Vec<std::ffi::OsString>) -> Outcome {
         let options = options_of(&args);
         let mirror = (!args.no_params_mirror).then_some(args.params_dir.as_path());
         let out_dir = &args.output.out_dir;
-        let r = run_all(&options, out_dir, mirror)?;
+        let r = run_all_with(&options, out_dir, mirror, &Bars::new(!args.output.quiet))?;
         for f in &r.files {
-            novawireless_pipeline::say!(
+            novawireless_cli_support::say!(
                 "wrote {}/{} ({})",
                 out_dir.display(),
                 f.path,
-                novawireless_pipeline::cli::size(f.bytes)
+                novawireless_cli_support::cli::size(f.bytes)
             );
         }
         for f in &r.profile_files {
-            novawireless_pipeline::say!(
+            novawireless_cli_support::say!(
                 "wrote {}/{} ({})",
                 out_dir.display(),
                 f.path,
-                novawireless_pipeline::cli::size(f.bytes)
+                novawireless_cli_support::cli::size(f.bytes)
             );
         }
         if let Some(m) = mirror {
-            novawireless_pipeline::say!("mirrored the ledger files to {}", m.display());
+            novawireless_cli_support::say!("mirrored the ledger files to {}", m.display());
         }
         let (c, a) = (r.step1, r.anomalies);
-        novawireless_pipeline::say!(
+        novawireless_cli_support::say!(
             "customers {} lines {} devices {} eip_agreements {} ledger rows {}",
             c.customers,
             c.lines,
@@ -125,12 +126,12 @@ pub fn run(argv: Vec<std::ffi::OsString>) -> Outcome {
             c.eip_agreements,
             r.ledger.rows
         );
-        novawireless_pipeline::say!("anomaly_manifest rows {}", a.manifest_rows);
-        novawireless_pipeline::say!(
+        novawireless_cli_support::say!("anomaly_manifest rows {}", a.manifest_rows);
+        novawireless_cli_support::say!(
             "anomalies: generation_usage_mismatch {} imei_mismatch_swap {} missing_usage_imei_capture_failure {} missing_usage_imei_ghost_line {}",
             c.generation_usage_mismatches, a.imei_mismatch_swap, a.missing_usage_imei_capture_failure, a.missing_usage_imei_ghost_line
         );
-        novawireless_pipeline::cli::report_time(args.output.quiet, "run_all", started);
+        novawireless_cli_support::cli::report_time(args.output.quiet, "run_all", started);
         Ok(())
     })
 }

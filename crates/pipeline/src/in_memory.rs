@@ -4,9 +4,9 @@
 //! same types and values as the Parquet file of the same name.
 
 use crate::outputs::{run_formatted, ByTable, Table};
-use crate::progress::Bars;
 use crate::run_all::chunk_job;
 use crate::{Format, PipelineError, RunAllOptions};
+use novawireless::{Progress, Silent};
 use novawireless_io::parquet::{RecordBatch, SchemaRef};
 use novawireless_io::InputError;
 
@@ -75,6 +75,21 @@ pub fn run_all_tables(
     options: &RunAllOptions,
     wanted: Option<&[&str]>,
 ) -> Result<Vec<ArrowTable>, PipelineError> {
+    run_all_tables_with(options, wanted, &Silent)
+}
+
+/// [`run_all_tables`], reporting its progress to `progress` (with
+/// [`crate::GenerateOptions::progress`]).
+pub fn run_all_tables_with(
+    options: &RunAllOptions,
+    wanted: Option<&[&str]>,
+    progress: &dyn Progress,
+) -> Result<Vec<ArrowTable>, PipelineError> {
+    let progress = if options.generate.progress {
+        progress
+    } else {
+        &Silent
+    };
     let names = table_names(options);
     if let Some(unknown) = wanted.into_iter().flatten().find(|w| !names.contains(w)) {
         return Err(PipelineError::Input(InputError(format!(
@@ -89,9 +104,8 @@ pub fn run_all_tables(
         kept[table] = true;
     }
     let mut batches = ByTable::<Vec<RecordBatch>>::default();
-    let progress = Bars::new(options.generate.progress);
-    let job = chunk_job(options, &progress)?;
-    run_formatted(&job, Format::Parquet, &progress, |o| {
+    let job = chunk_job(options, progress)?;
+    run_formatted(&job, Format::Parquet, progress, |o| {
         for table in Table::ALL.into_iter().filter(|t| kept[*t]) {
             if let Some(batch) = &o.parts[table].batch {
                 batches[table].push(batch.clone());

@@ -1,19 +1,18 @@
 //! The pipeline's step runners and their options.
 //!
-//! Each binary parses its flags (see [`cli`]) and calls one runner here;
+//! Each binary parses its flags (`novawireless-cli-support`) and calls one
+//! runner here;
 //! library users can call the runners directly, or use the `novawireless`
 //! facade to run the same stages in memory without files. The runners
 //! reach the step crates only through the facade.
 #![forbid(unsafe_code)]
 
-pub mod cli;
 mod error;
 pub mod files;
 mod folders;
 mod in_memory;
 mod ledger_reader;
 mod outputs;
-pub mod progress;
 mod run_all;
 mod sinks;
 mod step1;
@@ -27,14 +26,14 @@ pub use files::{
     LEDGER_FILE, LEDGER_RECEIPT, MANIFEST_FILE, STEP1_FILES,
 };
 pub(crate) use folders::{check_mirror, commit, input_folder, locked};
-pub use in_memory::{empty_tables, run_all_tables, table_names, ArrowTable};
+pub use in_memory::{empty_tables, run_all_tables, run_all_tables_with, table_names, ArrowTable};
 /// The chunked, parallel, ordered driver (the facade's).
 pub use novawireless::parallel;
 pub use novawireless::{
     AnomalyParams, AnomalySummary, BillingCounts, FlagCounts, Step1Counts, SWAP_BLOCK,
 };
-pub use run_all::{direct_io_pays, run_all, RunAllOptions, RunAllReport, Shard};
-pub use step1::{generate_customers, GenerateOptions, Step1Report};
+pub use run_all::{direct_io_pays, run_all, run_all_with, RunAllOptions, RunAllReport, Shard};
+pub use step1::{generate_customers, generate_customers_with, GenerateOptions, Step1Report};
 pub use step2::build_master_account_ledger;
 pub use step3::inject_imei_anomalies;
 pub use step4::fix_ledger_contract_proxy;
@@ -46,7 +45,7 @@ use std::path::Path;
 pub const TOOL: &str = concat!("novawireless ", env!("CARGO_PKG_VERSION"));
 
 /// Output format of every table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
     /// Comma-separated values.

@@ -11,7 +11,6 @@ use crate::files::{
     LEDGER_RECEIPT, MANIFEST_FILE, STEP1_FILES,
 };
 use crate::outputs::{run_formatted, Table, TableSinks};
-use crate::progress::Bars;
 use crate::step1::write_step1_receipt;
 use crate::step2::write_ledger_receipt;
 use crate::step3::write_anomaly_receipt;
@@ -19,7 +18,7 @@ use crate::{load_baseline, Format, GenerateOptions, PipelineError};
 use novawireless::parallel::BLOCK_CUSTOMERS;
 use novawireless::{
     AnomalyParams, AnomalySummary, BillingCounts, Counts, CustomerRange, FlagCounts, Pipeline,
-    Progress, Step1Counts,
+    Progress, Silent, Step1Counts,
 };
 use novawireless_io::{FileRecord, OutputSet};
 use std::path::Path;
@@ -148,8 +147,24 @@ pub fn run_all(
     out_dir: &Path,
     mirror_dir: Option<&Path>,
 ) -> Result<RunAllReport, PipelineError> {
+    run_all_with(options, out_dir, mirror_dir, &Silent)
+}
+
+/// [`run_all`], reporting its progress to `progress` (with
+/// [`GenerateOptions::progress`]).
+pub fn run_all_with(
+    options: &RunAllOptions,
+    out_dir: &Path,
+    mirror_dir: Option<&Path>,
+    progress: &dyn Progress,
+) -> Result<RunAllReport, PipelineError> {
+    let progress = if options.generate.progress {
+        progress
+    } else {
+        &Silent
+    };
     crate::locked(out_dir, mirror_dir, || {
-        run_all_unlocked(options, out_dir, mirror_dir)
+        run_all_unlocked(options, out_dir, mirror_dir, progress)
     })
 }
 
@@ -159,11 +174,11 @@ fn run_all_unlocked(
     options: &RunAllOptions,
     out_dir: &Path,
     mirror_dir: Option<&Path>,
+    progress: &dyn Progress,
 ) -> Result<RunAllReport, PipelineError> {
     // Refuse an unusable mirror before anything changes.
     crate::check_mirror(mirror_dir)?;
-    let progress = Bars::new(options.generate.progress);
-    let job = chunk_job(options, &progress)?;
+    let job = chunk_job(options, progress)?;
     let mut out = OutputSet::create(out_dir)?;
     out.set_direct_io(options.direct_io.unwrap_or_else(|| {
         direct_io_pays(
@@ -171,7 +186,7 @@ fn run_all_unlocked(
                 .saturating_mul(bytes_per_customer(options.format)),
         )
     }));
-    let counts = write_tables(&job, options, &mut out, &progress)?;
+    let counts = write_tables(&job, options, &mut out, progress)?;
     let anomalies = write_receipts(&mut out, options, &job, &counts, out_dir)?;
     remove_stale_outputs(&mut out, options);
     let files = crate::commit(out, mirror_dir, &mirrored(options.format))?;

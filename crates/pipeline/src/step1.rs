@@ -2,9 +2,8 @@
 
 use crate::files::STEP1_RECEIPT;
 use crate::outputs::{run_formatted, Table, TableSinks};
-use crate::progress::Bars;
 use crate::{load_baseline, PipelineError, TOOL};
-use novawireless::{GraphParams, Pipeline, Step1Counts};
+use novawireless::{GraphParams, Pipeline, Progress, Silent, Step1Counts};
 use novawireless_io::{FileRecord, OutputSet};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -23,29 +22,11 @@ pub struct GenerateOptions {
     /// Customers per chunk of work, a multiple of 1,024; the output does not
     /// depend on it.
     pub chunk_customers: u64,
-    /// Show progress bars on stderr (when it is a terminal).
+    /// Report progress to the reporter the runner is given (the programs
+    /// draw bars on stderr when it is a terminal); `false` for silence.
     pub progress: bool,
     /// Output format of the tables.
     pub format: crate::Format,
-}
-
-impl From<&crate::cli::GenerateArgs> for GenerateOptions {
-    fn from(a: &crate::cli::GenerateArgs) -> Self {
-        GenerateOptions {
-            n_customers: a.n_customers,
-            seed: a.seed,
-            params: GraphParams {
-                month_to_month_plan_rate: a.month_to_month_plan_rate,
-                p_inject_eip_usage_mismatch: a.p_inject_eip_usage_mismatch,
-                p_voice_eip_attach_if_plan: a.p_voice_eip_attach_if_plan,
-                usage_snapshot_date: a.usage_snapshot_date,
-            },
-            config: a.config.clone(),
-            chunk_customers: a.chunk_customers,
-            progress: false,
-            format: crate::Format::Csv,
-        }
-    }
 }
 
 /// Bytes of step-1 output per customer, about (both customer files).
@@ -98,8 +79,19 @@ pub fn generate_customers(
     options: &GenerateOptions,
     out_dir: &Path,
 ) -> Result<Step1Report, PipelineError> {
+    generate_customers_with(options, out_dir, &Silent)
+}
+
+/// [`generate_customers`], reporting its progress to `progress` (with
+/// [`GenerateOptions::progress`]).
+pub fn generate_customers_with(
+    options: &GenerateOptions,
+    out_dir: &Path,
+    progress: &dyn Progress,
+) -> Result<Step1Report, PipelineError> {
+    let progress = if options.progress { progress } else { &Silent };
     crate::locked(out_dir, None, || {
-        generate_customers_unlocked(options, out_dir)
+        generate_customers_unlocked(options, out_dir, progress)
     })
 }
 
@@ -107,6 +99,7 @@ pub fn generate_customers(
 fn generate_customers_unlocked(
     options: &GenerateOptions,
     out_dir: &Path,
+    progress: &dyn Progress,
 ) -> Result<Step1Report, PipelineError> {
     let baseline = load_baseline(options.config.as_deref())?;
     let facade = novawireless::Options {
@@ -126,8 +119,7 @@ fn generate_customers_unlocked(
         options.n_customers.saturating_mul(bytes_per_customer),
     ));
     let mut sinks = TableSinks::open(&mut out, options.format, &Table::STEP1)?;
-    let progress = Bars::new(options.progress);
-    let counts = run_formatted(&job, options.format, &progress, |o| sinks.put(o))?.step1;
+    let counts = run_formatted(&job, options.format, progress, |o| sinks.put(o))?.step1;
     sinks.finish(&mut out)?;
     let files = out.records().to_vec();
     write_step1_receipt(
