@@ -10,7 +10,7 @@ use std::hint::black_box;
 fn generate(c: &mut Criterion) {
     let generator =
         AccountGenerator::new(&Baseline::embedded(), GraphParams::default(), 42, 1_000_000)
-            .unwrap();
+            .expect("the population can be generated");
     let mut group = c.benchmark_group("accounts");
     group.throughput(Throughput::Elements(2048));
     group.bench_function("generate 2048 customers with their graph", |b| {
@@ -31,7 +31,8 @@ fn generate(c: &mut Criterion) {
                 Baseline::embedded,
                 |baseline| {
                     black_box(
-                        AccountGenerator::new(&baseline, GraphParams::default(), 42, 10).unwrap(),
+                        AccountGenerator::new(&baseline, GraphParams::default(), 42, 10)
+                            .expect("10 customers can be generated"),
                     )
                 },
                 BatchSize::SmallInput,

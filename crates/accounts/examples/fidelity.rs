@@ -59,7 +59,8 @@ fn main() {
         },
         None => Baseline::embedded(),
     };
-    let generator = AccountGenerator::new(&baseline, GraphParams::default(), 42, n).unwrap();
+    let generator = AccountGenerator::new(&baseline, GraphParams::default(), 42, n)
+        .expect("the population can be generated");
     let chunk = generator.generate(CustomerRange::new(0, n), 0);
     let rows: Vec<Row> = chunk
         .customers

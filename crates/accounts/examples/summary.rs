@@ -10,8 +10,8 @@ use novawireless_sampler::Baseline;
 
 fn main() {
     let n = 1_000;
-    let generator =
-        AccountGenerator::new(&Baseline::embedded(), GraphParams::default(), 42, n).unwrap();
+    let generator = AccountGenerator::new(&Baseline::embedded(), GraphParams::default(), 42, n)
+        .expect("the population can be generated");
     let (mut customers, mut lines, mut five_g, mut agreements, mut mismatches) = (0, 0, 0, 0, 0);
     let mut churn = 0.0;
     let mut churn_by_payment = [(0.0, 0u32); 4];

@@ -9,8 +9,8 @@ use novawireless_sampler::Baseline;
 use std::hint::black_box;
 
 fn bench_join(c: &mut Criterion) {
-    let generator =
-        AccountGenerator::new(&Baseline::embedded(), GraphParams::default(), 42, 2048).unwrap();
+    let generator = AccountGenerator::new(&Baseline::embedded(), GraphParams::default(), 42, 2048)
+        .expect("the population can be generated");
     let chunk = generator.generate(CustomerRange::new(0, 2048), 0);
     let mut group = c.benchmark_group("ledger");
     group.throughput(Throughput::Elements(chunk.lines.len() as u64));
