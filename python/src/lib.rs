@@ -10,8 +10,9 @@
 use arrow_array::ffi_stream::FFI_ArrowArrayStream;
 use arrow_array::RecordBatchIterator;
 use novawireless_cli as programs;
-use novawireless_pipeline::cli::{run_as_process, Failure, Outcome};
-use novawireless_pipeline::{empty_tables, run_all_tables, ArrowTable};
+use novawireless_cli_support::cli::{run_as_process, Failure, Outcome};
+use novawireless_cli_support::progress::Bars;
+use novawireless_pipeline::{empty_tables, run_all_tables_with, ArrowTable};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyCapsule;
@@ -131,7 +132,8 @@ fn generate(
         let wanted: Option<Vec<&str>> = tables
             .as_ref()
             .map(|t| t.iter().map(String::as_str).collect());
-        run_all_tables(&options, wanted.as_deref()).map_err(|e| Failure {
+        let progress = Bars::new(options.generate.progress);
+        run_all_tables_with(&options, wanted.as_deref(), &progress).map_err(|e| Failure {
             code: e.exit_code(),
             message: format!("error: {e}"),
         })

@@ -1,6 +1,6 @@
 //! Step 2: the master account ledger.
 
-use novawireless_pipeline::cli::{run_args, LedgerArgs, Outcome, OutputArgs};
+use novawireless_cli_support::cli::{run_args, LedgerArgs, Outcome, OutputArgs};
 use novawireless_pipeline::{build_master_account_ledger, PipelineError, LEDGER_FILE};
 use std::time::Instant;
 
@@ -28,13 +28,13 @@ pub fn run(argv: Vec<std::ffi::OsString>) -> Outcome {
         let in_dir = args.ledger.in_dir.as_deref().unwrap_or(out_dir);
         let counts =
             build_master_account_ledger(in_dir, out_dir, args.ledger.mirror(), args.output.format)?;
-        novawireless_pipeline::say!(
+        novawireless_cli_support::say!(
             "wrote {}/{}: {} rows",
             out_dir.display(),
             args.output.format.file_name(LEDGER_FILE),
             counts.rows
         );
-        novawireless_pipeline::say!(
+        novawireless_cli_support::say!(
             "eip_exists_flag {} imei_mismatch_flag {} missing_usage_imei_flag {} eip_mismatch_flag {} upstream_friction_risk_flag {}",
             counts.eip_exists_flag,
             counts.imei_mismatch_flag,
@@ -42,7 +42,7 @@ pub fn run(argv: Vec<std::ffi::OsString>) -> Outcome {
             counts.eip_mismatch_flag,
             counts.upstream_friction_risk_flag
         );
-        novawireless_pipeline::cli::report_time(
+        novawireless_cli_support::cli::report_time(
             args.output.quiet,
             "build_master_account_ledger",
             started,

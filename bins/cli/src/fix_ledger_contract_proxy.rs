@@ -1,6 +1,6 @@
 //! Step 4: `contract_proxy` → `billing_agreement_type`.
 
-use novawireless_pipeline::cli::{run_args, LedgerArgs, Outcome, OutputArgs};
+use novawireless_cli_support::cli::{run_args, LedgerArgs, Outcome, OutputArgs};
 use novawireless_pipeline::{fix_ledger_contract_proxy, PipelineError};
 use std::time::Instant;
 
@@ -28,8 +28,8 @@ pub fn run(argv: Vec<std::ffi::OsString>) -> Outcome {
         let in_dir = args.ledger.in_dir.as_deref().unwrap_or(out_dir);
         let counts =
             fix_ledger_contract_proxy(in_dir, out_dir, args.ledger.mirror(), args.output.format)?;
-        novawireless_pipeline::say!("{counts}");
-        novawireless_pipeline::cli::report_time(
+        novawireless_cli_support::say!("{counts}");
+        novawireless_cli_support::cli::report_time(
             args.output.quiet,
             "fix_ledger_contract_proxy",
             started,

@@ -1,7 +1,8 @@
 //! Step 1: customers, lines, devices, EIP agreements and usage.
 
-use novawireless_pipeline::cli::{run_args, GenerateArgs, Outcome, OutputArgs};
-use novawireless_pipeline::{generate_customers, GenerateOptions, PipelineError};
+use novawireless_cli_support::cli::{run_args, GenerateArgs, Outcome, OutputArgs};
+use novawireless_cli_support::progress::Bars;
+use novawireless_pipeline::{generate_customers_with, GenerateOptions, PipelineError};
 use std::time::Instant;
 
 /// Shown after the flags in `--help`.
@@ -24,24 +25,25 @@ struct Args {
 pub fn run(argv: Vec<std::ffi::OsString>) -> Outcome {
     run_args(argv, |args: Args| -> Result<(), PipelineError> {
         let started = Instant::now();
-        let report = generate_customers(
+        let report = generate_customers_with(
             &GenerateOptions {
                 progress: !args.output.quiet,
                 format: args.output.format,
                 ..GenerateOptions::from(&args.generate)
             },
             &args.output.out_dir,
+            &Bars::new(!args.output.quiet),
         )?;
         for file in &report.files {
-            novawireless_pipeline::say!(
+            novawireless_cli_support::say!(
                 "wrote {}/{} ({})",
                 args.output.out_dir.display(),
                 file.path,
-                novawireless_pipeline::cli::size(file.bytes)
+                novawireless_cli_support::cli::size(file.bytes)
             );
         }
         let c = report.counts;
-        novawireless_pipeline::say!(
+        novawireless_cli_support::say!(
             "customers {} lines {} devices {} eip_agreements {} generation_usage_mismatches {}",
             c.customers,
             c.lines,
@@ -49,7 +51,11 @@ pub fn run(argv: Vec<std::ffi::OsString>) -> Outcome {
             c.eip_agreements,
             c.generation_usage_mismatches
         );
-        novawireless_pipeline::cli::report_time(args.output.quiet, "generate_customers", started);
+        novawireless_cli_support::cli::report_time(
+            args.output.quiet,
+            "generate_customers",
+            started,
+        );
         Ok(())
     })
 }

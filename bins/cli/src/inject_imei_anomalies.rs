@@ -1,6 +1,6 @@
 //! Step 3: IMEI anomalies with ground-truth labels.
 
-use novawireless_pipeline::cli::{
+use novawireless_cli_support::cli::{
     parse_seed, run_args, AnomalyArgs, LedgerArgs, Outcome, OutputArgs,
 };
 use novawireless_pipeline::{inject_imei_anomalies, AnomalyParams, PipelineError};
@@ -50,13 +50,13 @@ pub fn run(argv: Vec<std::ffi::OsString>) -> Outcome {
             args.ledger.mirror(),
             args.output.format,
         )?;
-        novawireless_pipeline::say!("rows {} examples {}", s.counts.rows, s.example_rows);
+        novawireless_cli_support::say!("rows {} examples {}", s.counts.rows, s.example_rows);
         let labelled: Vec<String> = (s.counts.labelled.iter())
             .filter(|(t, _)| t.is_label())
             .map(|(t, n)| format!("{t} {n}"))
             .collect();
-        novawireless_pipeline::say!("{}", labelled.join(" "));
-        novawireless_pipeline::cli::report_time(
+        novawireless_cli_support::say!("{}", labelled.join(" "));
+        novawireless_cli_support::cli::report_time(
             args.output.quiet,
             "inject_imei_anomalies",
             started,

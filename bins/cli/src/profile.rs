@@ -1,6 +1,6 @@
 //! `profile`: the data profile of an existing `run_all` output folder.
 
-use novawireless_pipeline::cli::{run_args, Outcome};
+use novawireless_cli_support::cli::{run_args, Outcome};
 use novawireless_report::{write_profile, ReportError};
 use std::path::PathBuf;
 
@@ -24,12 +24,12 @@ struct Args {
 pub fn run(argv: Vec<std::ffi::OsString>) -> Outcome {
     run_args(argv, |args: Args| -> Result<(), ReportError> {
         let summary = write_profile(&args.out_dir)?;
-        novawireless_pipeline::say!("{summary}");
+        novawireless_cli_support::say!("{summary}");
         for file in &summary.files {
-            novawireless_pipeline::say!(
+            novawireless_cli_support::say!(
                 "wrote {} ({})",
                 args.out_dir.join(&file.path).display(),
-                novawireless_pipeline::cli::size(file.bytes)
+                novawireless_cli_support::cli::size(file.bytes)
             );
         }
         Ok(())

@@ -1,12 +1,13 @@
 //! All four steps in one process.
 
-use novawireless_model::DefectType;
-use novawireless_pipeline::cli::{
+use novawireless_cli_support::cli::{
     parse_args, parse_bool, parse_seed, run_args, AnomalyArgs, Failure, GenerateArgs, Outcome,
     OutputArgs,
 };
+use novawireless_cli_support::progress::Bars;
+use novawireless_model::DefectType;
 use novawireless_pipeline::{
-    run_all, AnomalyParams, GenerateOptions, PipelineError, RunAllOptions, Shard,
+    run_all_with, AnomalyParams, GenerateOptions, PipelineError, RunAllOptions, Shard,
 };
 use std::path::PathBuf;
 use std::time::Instant;
@@ -97,28 +98,28 @@ pub fn run(argv: Vec<std::ffi::OsString>) -> Outcome {
         let options = options_of(&args);
         let mirror = (!args.no_params_mirror).then_some(args.params_dir.as_path());
         let out_dir = &args.output.out_dir;
-        let r = run_all(&options, out_dir, mirror)?;
+        let r = run_all_with(&options, out_dir, mirror, &Bars::new(!args.output.quiet))?;
         for f in &r.files {
-            novawireless_pipeline::say!(
+            novawireless_cli_support::say!(
                 "wrote {}/{} ({})",
                 out_dir.display(),
                 f.path,
-                novawireless_pipeline::cli::size(f.bytes)
+                novawireless_cli_support::cli::size(f.bytes)
             );
         }
         for f in &r.profile_files {
-            novawireless_pipeline::say!(
+            novawireless_cli_support::say!(
                 "wrote {}/{} ({})",
                 out_dir.display(),
                 f.path,
-                novawireless_pipeline::cli::size(f.bytes)
+                novawireless_cli_support::cli::size(f.bytes)
             );
         }
         if let Some(m) = mirror {
-            novawireless_pipeline::say!("mirrored the ledger files to {}", m.display());
+            novawireless_cli_support::say!("mirrored the ledger files to {}", m.display());
         }
         let (c, a) = (r.step1, r.anomalies);
-        novawireless_pipeline::say!(
+        novawireless_cli_support::say!(
             "customers {} lines {} devices {} eip_agreements {} ledger rows {}",
             c.customers,
             c.lines,
@@ -126,14 +127,14 @@ pub fn run(argv: Vec<std::ffi::OsString>) -> Outcome {
             c.eip_agreements,
             r.ledger.rows
         );
-        novawireless_pipeline::say!("anomaly_manifest rows {}", a.manifest_rows);
+        novawireless_cli_support::say!("anomaly_manifest rows {}", a.manifest_rows);
         // Every defect type in order: step 1's from its counts, step 3's
         // from the labelled rows.
         let mut defects = a.counts.labelled;
         defects[DefectType::GenerationUsageMismatch] = c.generation_usage_mismatches;
         let defects: Vec<String> = defects.iter().map(|(t, n)| format!("{t} {n}")).collect();
-        novawireless_pipeline::say!("anomalies: {}", defects.join(" "));
-        novawireless_pipeline::cli::report_time(args.output.quiet, "run_all", started);
+        novawireless_cli_support::say!("anomalies: {}", defects.join(" "));
+        novawireless_cli_support::cli::report_time(args.output.quiet, "run_all", started);
         Ok(())
     })
 }

@@ -1,6 +1,6 @@
 //! Scores a detector of injected IMEI defects against `anomaly_manifest.csv`.
 
-use novawireless_pipeline::cli::{run_args, Failure, Outcome};
+use novawireless_cli_support::cli::{run_args, Failure, Outcome};
 use novawireless_scoring::{evaluate, write_json, ScoringError};
 use std::path::PathBuf;
 
@@ -61,7 +61,7 @@ pub fn run(argv: Vec<std::ffi::OsString>) -> Outcome {
         if let Some(json) = &args.json {
             write_json(json, &score)?;
         }
-        novawireless_pipeline::cli::print_out(&score.to_string());
+        novawireless_cli_support::cli::print_out(&score.to_string());
         Ok(())
     })
 }

@@ -5,7 +5,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use novawireless_pipeline::cli::size;
+use novawireless_cli_support::cli::size;
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};

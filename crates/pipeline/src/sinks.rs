@@ -1,40 +1,23 @@
 //! Table output shared by `generate_customers`, `inject_imei_anomalies` and
-//! `run_all`: a chunk's rows become a [`Part`] on a worker thread (the
-//! format's [`Encoder`]), and a [`Sink`] writes parts in chunk order.
+//! `run_all`: a chunk's rows of a declared table become a [`Part`] on a
+//! worker thread (the format's [`Encoder`]), and a [`Sink`] writes parts in
+//! chunk order.
 
-use crate::step1::STEP1_FILES;
 use crate::{Format, PipelineError};
-use novawireless_accounts::AccountChunk;
-use novawireless_io::encode::EncodeError;
+use novawireless::AccountChunk;
+use novawireless::LedgerRow;
 use novawireless_io::tables::{Agreements, Customers, Devices, Ledger, Lines, Usage};
-use novawireless_io::{Encoder, LedgerSchema, OutputSet, TableDef, TableSink};
-use novawireless_model::LedgerRow;
+use novawireless_io::{Encoder, InputError, LedgerSchema, OutputSet, TableDef, TableSink};
 use std::path::{Path, PathBuf};
 
 pub(crate) use novawireless_io::Part;
-
-/// The step-1 tables, in order, as the first parts of a chunk's output.
-pub(crate) const STEP1_TABLES: usize = 5;
-
-pub(crate) fn internal(e: impl std::fmt::Display) -> PipelineError {
-    PipelineError::Input(e.to_string())
-}
-
-impl From<EncodeError> for PipelineError {
-    fn from(e: EncodeError) -> Self {
-        match e {
-            EncodeError::Output(e) => PipelineError::Output(e),
-            other => internal(other),
-        }
-    }
-}
 
 /// References to every row of a slice.
 pub(crate) fn refs<T>(rows: &[T]) -> Vec<&T> {
     rows.iter().collect()
 }
 
-/// Encodes `rows` of table `D` into `part`.
+/// Encodes `rows` of table `D` with the columns of `variant` into `part`.
 pub(crate) fn fill<D: TableDef>(
     part: &mut Part,
     format: Format,
@@ -44,7 +27,7 @@ pub(crate) fn fill<D: TableDef>(
     Ok(format.encode::<D>(rows, variant, part)?)
 }
 
-/// Where one table goes.
+/// Where one table goes, whatever the format.
 pub(crate) struct Sink(Box<dyn TableSink>);
 
 impl Sink {
@@ -103,17 +86,17 @@ pub(crate) fn input_path(
 ) -> Result<PathBuf, PipelineError> {
     let path = dir.join(format.file_name(csv_name));
     if !path.exists() {
-        let other = match format {
-            Format::Csv => Format::Parquet,
-            Format::Parquet => Format::Csv,
-        };
-        let found = other.file_name(csv_name);
-        if dir.join(&found).exists() {
-            return Err(PipelineError::Input(format!(
-                "{}: no such file; {found} is there: pass --format {} to read it",
-                path.display(),
-                other.as_str()
-            )));
+        for other in Format::ALL.into_iter().filter(|f| *f != format) {
+            let found = other.file_name(csv_name);
+            if dir.join(&found).exists() {
+                return Err(PipelineError::Input(InputError::file(
+                    path.display().to_string(),
+                    format_args!(
+                        "no such file; {found} is there: pass --format {} to read it",
+                        other.as_str()
+                    ),
+                )));
+            }
         }
     }
     Ok(path)
@@ -140,15 +123,4 @@ pub(crate) fn fill_step1(
     fill::<Devices>(&mut parts[2], format, &refs(&chunk.devices), ())?;
     fill::<Agreements>(&mut parts[3], format, &refs(&chunk.agreements), ())?;
     fill::<Usage>(&mut parts[4], format, &refs(&chunk.usage), ())
-}
-
-/// Opens the sinks of the five step-1 tables (customers under both names).
-pub(crate) fn open_step1(out: &mut OutputSet, format: Format) -> Result<Vec<Sink>, PipelineError> {
-    Ok(vec![
-        Sink::open::<Customers>(out, format, &STEP1_FILES[..2], ())?,
-        Sink::open::<Lines>(out, format, &[STEP1_FILES[2]], ())?,
-        Sink::open::<Devices>(out, format, &[STEP1_FILES[3]], ())?,
-        Sink::open::<Agreements>(out, format, &[STEP1_FILES[4]], ())?,
-        Sink::open::<Usage>(out, format, &[STEP1_FILES[5]], ())?,
-    ])
 }

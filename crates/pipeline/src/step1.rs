@@ -1,24 +1,12 @@
 //! Step 1: `generate_customers`.
 
-use crate::parallel::{process_in_order, Recycler};
-use crate::progress::Progress;
-use crate::sinks::{fill_step1, open_step1, Part, STEP1_TABLES};
+use crate::files::STEP1_RECEIPT;
+use crate::outputs::{run_formatted, Table, TableSinks};
 use crate::{load_baseline, PipelineError, TOOL};
-use novawireless_accounts::{AccountChunk, AccountGenerator, CustomerRange, GraphParams};
+use novawireless::{GraphParams, Pipeline, Progress, Silent, Step1Counts};
 use novawireless_io::{FileRecord, OutputSet};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
-
-/// The files step 1 writes, in order (the receipt comes last).
-pub const STEP1_FILES: &[&str] = &[
-    "customers.csv",
-    "customers_v1.csv",
-    "lines.csv",
-    "devices.csv",
-    "eip_agreements.csv",
-    "line_device_usage.csv",
-    "customer_generation_receipt.json",
-];
 
 /// Everything step 1 needs besides the output folder.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,60 +22,16 @@ pub struct GenerateOptions {
     /// Customers per chunk of work, a multiple of 1,024; the output does not
     /// depend on it.
     pub chunk_customers: u64,
-    /// Show progress bars on stderr (when it is a terminal).
+    /// Report progress to the reporter the runner is given (the programs
+    /// draw bars on stderr when it is a terminal); `false` for silence.
     pub progress: bool,
     /// Output format of the tables.
     pub format: crate::Format,
 }
 
-impl From<&crate::cli::GenerateArgs> for GenerateOptions {
-    fn from(a: &crate::cli::GenerateArgs) -> Self {
-        GenerateOptions {
-            n_customers: a.n_customers,
-            seed: a.seed,
-            params: GraphParams {
-                month_to_month_plan_rate: a.month_to_month_plan_rate,
-                p_inject_eip_usage_mismatch: a.p_inject_eip_usage_mismatch,
-                p_voice_eip_attach_if_plan: a.p_voice_eip_attach_if_plan,
-                usage_snapshot_date: a.usage_snapshot_date,
-            },
-            config: a.config.clone(),
-            chunk_customers: a.chunk_customers,
-            progress: false,
-            format: crate::Format::Csv,
-        }
-    }
-}
-
 /// Bytes of step-1 output per customer, about (both customer files).
 const STEP1_CSV_BYTES_PER_CUSTOMER: u64 = 1_000;
 const STEP1_PARQUET_BYTES_PER_CUSTOMER: u64 = 200;
-
-/// One chunk's step-1 tables, formatted on a worker thread.
-#[derive(Default)]
-struct Step1Output {
-    parts: [Part; STEP1_TABLES],
-    counts: Step1Counts,
-    /// The chunk's rows, in vectors recycled with the parts.
-    chunk: AccountChunk,
-}
-
-/// Row counts of step 1.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct Step1Counts {
-    /// Customers.
-    pub customers: u64,
-    /// Lines.
-    pub lines: u64,
-    /// Devices in the inventory.
-    pub devices: u64,
-    /// EIP agreements.
-    pub eip_agreements: u64,
-    /// Usage rows.
-    pub usage_rows: u64,
-    /// Usage rows given another line's IMEI at generation time.
-    pub generation_usage_mismatches: u64,
-}
 
 /// What step 1 wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,24 +40,6 @@ pub struct Step1Report {
     pub counts: Step1Counts,
     /// The files written (receipt excluded).
     pub files: Vec<FileRecord>,
-}
-
-impl Step1Counts {
-    /// The row counts of one chunk.
-    pub fn of(chunk: &AccountChunk) -> Self {
-        Step1Counts {
-            customers: chunk.customers.len() as u64,
-            lines: chunk.lines.len() as u64,
-            devices: chunk.devices.len() as u64,
-            eip_agreements: chunk.agreements.len() as u64,
-            usage_rows: chunk.usage.len() as u64,
-            generation_usage_mismatches: chunk
-                .usage
-                .iter()
-                .filter(|u| u.imei_line_mismatch_flag)
-                .count() as u64,
-        }
-    }
 }
 
 #[derive(Serialize)]
@@ -153,8 +79,19 @@ pub fn generate_customers(
     options: &GenerateOptions,
     out_dir: &Path,
 ) -> Result<Step1Report, PipelineError> {
+    generate_customers_with(options, out_dir, &Silent)
+}
+
+/// [`generate_customers`], reporting its progress to `progress` (with
+/// [`GenerateOptions::progress`]).
+pub fn generate_customers_with(
+    options: &GenerateOptions,
+    out_dir: &Path,
+    progress: &dyn Progress,
+) -> Result<Step1Report, PipelineError> {
+    let progress = if options.progress { progress } else { &Silent };
     crate::locked(out_dir, None, || {
-        generate_customers_unlocked(options, out_dir)
+        generate_customers_unlocked(options, out_dir, progress)
     })
 }
 
@@ -162,14 +99,17 @@ pub fn generate_customers(
 fn generate_customers_unlocked(
     options: &GenerateOptions,
     out_dir: &Path,
+    progress: &dyn Progress,
 ) -> Result<Step1Report, PipelineError> {
     let baseline = load_baseline(options.config.as_deref())?;
-    let generator = AccountGenerator::new(
-        &baseline,
-        options.params.clone(),
-        options.seed,
-        options.n_customers,
-    )?;
+    let facade = novawireless::Options {
+        n_customers: options.n_customers,
+        seed: options.seed,
+        params: options.params.clone(),
+        chunk_customers: options.chunk_customers,
+        ..novawireless::Options::new(options.n_customers)
+    };
+    let job = Pipeline::generate_only(&baseline, facade)?;
     let mut out = OutputSet::create(out_dir)?;
     let bytes_per_customer = match options.format {
         crate::Format::Csv => STEP1_CSV_BYTES_PER_CUSTOMER,
@@ -178,47 +118,19 @@ fn generate_customers_unlocked(
     out.set_direct_io(crate::direct_io_pays(
         options.n_customers.saturating_mul(bytes_per_customer),
     ));
-    let mut sinks = open_step1(&mut out, options.format)?;
-    let chunks = generator.partitions(
-        CustomerRange::new(0, options.n_customers),
-        options.chunk_customers,
-    );
-    let recycler = Recycler::<Step1Output>::default();
-    let mut progress = Progress::new("customers", options.n_customers, options.progress);
-    let mut counts = Step1Counts::default();
-    process_in_order(
-        &chunks,
-        |c| {
-            let mut o = recycler.take();
-            generator.generate_into(c, &mut o.chunk);
-            o.counts = Step1Counts::of(&o.chunk);
-            fill_step1(&mut o.parts, &o.chunk, options.format)?;
-            Ok(o)
-        },
-        |o| {
-            for (sink, part) in sinks.iter_mut().zip(&o.parts) {
-                sink.put(part)?;
-            }
-            counts += o.counts;
-            progress.add(o.counts.customers);
-            recycler.give(o);
-            Ok(())
-        },
-    )?;
-    progress.finish();
-    for sink in sinks {
-        sink.finish(&mut out)?;
-    }
+    let mut sinks = TableSinks::open(&mut out, options.format, &Table::STEP1)?;
+    let counts = run_formatted(&job, options.format, progress, |o| sinks.put(o))?.step1;
+    sinks.finish(&mut out)?;
     let files = out.records().to_vec();
     write_step1_receipt(
         &mut out,
         options,
         None,
-        generator.joint_model().churn_shift(),
+        job.generator().joint_model().churn_shift(),
         counts,
         &files,
     )?;
-    crate::commit(out, None, &[])?;
+    crate::commit(out, None, &[] as &[&str])?;
     Ok(Step1Report { counts, files })
 }
 
@@ -267,16 +179,5 @@ pub(crate) fn write_step1_receipt(
         row_counts: counts,
         files,
     };
-    Ok(out.json("customer_generation_receipt.json", &receipt)?)
-}
-
-impl std::ops::AddAssign for Step1Counts {
-    fn add_assign(&mut self, o: Step1Counts) {
-        self.customers += o.customers;
-        self.lines += o.lines;
-        self.devices += o.devices;
-        self.eip_agreements += o.eip_agreements;
-        self.usage_rows += o.usage_rows;
-        self.generation_usage_mismatches += o.generation_usage_mismatches;
-    }
+    Ok(out.json(STEP1_RECEIPT, &receipt)?)
 }

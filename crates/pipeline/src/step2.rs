@@ -1,53 +1,17 @@
 //! Step 2: `build_master_account_ledger`.
 
+use crate::error::first_row;
+use crate::files::{LEDGER_FILE, LEDGER_RECEIPT, STEP1_FILES};
+use crate::folders::CreatedDirs;
 use crate::sinks::{input_path, put_ledger, size_of, Part, Sink};
-use crate::{Format, PipelineError, STEP1_FILES, TOOL};
+use crate::{Format, PipelineError, TOOL};
+use novawireless::ledger::{join, JoinError, Table};
+use novawireless::{Customer, CustomerId, EipAgreement, FlagCounts, Line, LineId, UsageSnapshot};
 use novawireless_io::read::{open_step1, RowReader, Step1Readers};
 use novawireless_io::{FileRecord, InputError, LedgerSchema, OutputSet};
-use novawireless_ledger::{join, JoinError, Table};
-use novawireless_model::{
-    Customer, CustomerId, EipAgreement, LedgerRow, Line, LineId, UsageSnapshot,
-};
 use serde::Serialize;
 use std::fmt::Display;
 use std::path::{Path, PathBuf};
-
-/// The ledger file every step after 1 reads and writes.
-pub const LEDGER_FILE: &str = "master_account_ledger.csv";
-/// Step 2's receipt.
-pub const LEDGER_RECEIPT: &str = "master_account_ledger_receipt.json";
-
-/// Rows of a ledger and how many carry each flag.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct FlagCounts {
-    /// Ledger rows (one per line).
-    pub rows: u64,
-    /// Rows with `eip_exists_flag` 1.
-    pub eip_exists_flag: u64,
-    /// Rows with `imei_mismatch_flag` 1.
-    pub imei_mismatch_flag: u64,
-    /// Rows with `missing_usage_imei_flag` 1.
-    pub missing_usage_imei_flag: u64,
-    /// Rows with `eip_mismatch_flag` 1.
-    pub eip_mismatch_flag: u64,
-    /// Rows with `upstream_friction_risk_flag` 1.
-    pub upstream_friction_risk_flag: u64,
-}
-
-impl FlagCounts {
-    /// Adds the rows of a chunk.
-    pub fn add(&mut self, rows: &[LedgerRow]) {
-        for r in rows {
-            let f = r.flags;
-            self.rows += 1;
-            self.eip_exists_flag += u64::from(f.eip_exists);
-            self.imei_mismatch_flag += u64::from(f.imei_mismatch);
-            self.missing_usage_imei_flag += u64::from(f.missing_usage_imei);
-            self.eip_mismatch_flag += u64::from(f.eip_mismatch);
-            self.upstream_friction_risk_flag += u64::from(f.upstream_friction_risk);
-        }
-    }
-}
 
 #[derive(Serialize)]
 struct LedgerReceipt<'a> {
@@ -101,20 +65,11 @@ const GROUP_CUSTOMERS: usize = 8192;
 const ORDER_HINT: &str = "not in customer order (the step-1 tables must be sorted by customer_id)";
 
 fn input(e: InputError) -> PipelineError {
-    PipelineError::Input(e.to_string())
+    PipelineError::Input(e)
 }
 
 fn error_at<T>(table: &RowReader<T>, line: u64, message: impl Display) -> PipelineError {
     input(table.error_at(line, message))
-}
-
-/// A join error's message without its leading `table row N: `.
-fn join_message(e: &JoinError) -> String {
-    let message = e.to_string();
-    message
-        .split_once(": ")
-        .map_or(message.as_str(), |(_, rest)| rest)
-        .to_string()
 }
 
 /// The rows a group holds of one table, with the file line of each.
@@ -227,6 +182,22 @@ impl Step1Merge {
     /// Reads the next group into `group`; `false` when every table is done.
     fn next_group(&mut self, group: &mut Group) -> Result<bool, PipelineError> {
         group.clear();
+        self.read_customers(group)?;
+        // Rows up to the group's last customer belong to it. In the last
+        // group a row beyond that belongs to no customer: the first such row
+        // of each table is taken too (`extra`), for its error, rather than
+        // every row left.
+        let last_group = self.tables.customers.peek().map_err(input)?.is_none();
+        self.read_lines(group, last_group)?;
+        self.read_agreements_and_usage(group, last_group)?;
+        if let Some(last) = group.customers.rows.last() {
+            self.joined_through = Some(last.customer_id);
+        }
+        Ok(!group.is_empty())
+    }
+
+    /// Reads up to a group of customers, in order and unique.
+    fn read_customers(&mut self, group: &mut Group) -> Result<(), PipelineError> {
         let t = &mut self.tables;
         while group.customers.rows.len() < self.group_customers {
             let Some((customer, line)) = t.customers.next_row().map_err(input)? else {
@@ -254,14 +225,19 @@ impl Step1Merge {
             self.last_customer = Some((id, line));
             group.customers.push(customer, line);
         }
-        // Rows up to the group's last customer belong to it. In the last
-        // group a row beyond that belongs to no customer: the first such row
-        // of each table is taken too (`extra`), for its error, rather than
-        // every row left.
-        let last_group = t.customers.peek().map_err(input)?.is_none();
-        let bound = group.customers.rows.last().map(|c| c.customer_id);
-        let within = |customer: CustomerId| bound.is_some_and(|b| customer <= b);
+        Ok(())
+    }
 
+    /// The group's last customer, if any: rows up to it belong to the group.
+    fn bound(group: &Group) -> impl Fn(CustomerId) -> bool {
+        let bound = group.customers.rows.last().map(|c| c.customer_id);
+        move |customer: CustomerId| bound.is_some_and(|b| customer <= b)
+    }
+
+    /// Reads the group's lines, in order, each of a customer of the group.
+    fn read_lines(&mut self, group: &mut Group, last_group: bool) -> Result<(), PipelineError> {
+        let within = Self::bound(group);
+        let t = &mut self.tables;
         let mut extra = last_group;
         while let Some((line, at)) = t
             .lines
@@ -314,12 +290,22 @@ impl Step1Merge {
                     customer_id: line.customer_id,
                     account_id: line.account_id,
                 };
-                return Err(error_at(&t.lines, at, join_message(&e)));
+                return Err(PipelineError::join(t.lines.path(), at, None, e));
             }
             self.last_line = Some((line.line_id, line.customer_id, at));
             group.lines.push(line, at);
         }
+        Ok(())
+    }
 
+    /// Reads the group's agreement and usage rows.
+    fn read_agreements_and_usage(
+        &mut self,
+        group: &mut Group,
+        last_group: bool,
+    ) -> Result<(), PipelineError> {
+        let within = Self::bound(group);
+        let t = &mut self.tables;
         let mut extra = last_group;
         while let Some((agreement, at)) = t
             .agreements
@@ -350,11 +336,7 @@ impl Step1Merge {
             )?;
             group.usage.push(usage, at);
         }
-
-        if let Some(last) = group.customers.rows.last() {
-            self.joined_through = Some(last.customer_id);
-        }
-        Ok(!group.is_empty())
+        Ok(())
     }
 
     /// Turns a join error on `group` into `file:line: message`.
@@ -364,7 +346,7 @@ impl Step1Merge {
     /// line of a later customer, and the row's line comes after it. The
     /// rest of `lines.csv` is then scanned (this run fails anyway) and the
     /// first line out of order reported instead.
-    fn join_error(&mut self, group: &Group, e: &JoinError) -> PipelineError {
+    fn join_error(&mut self, group: &Group, e: JoinError) -> PipelineError {
         if matches!(e, JoinError::UnknownLine { .. }) {
             if let Some(error) = self.lines_out_of_order() {
                 return error;
@@ -378,21 +360,8 @@ impl Step1Merge {
             Table::Usage => (t.usage.path(), &group.usage.lines),
         };
         let line = lines.get(e.row()).copied().unwrap_or(0);
-        let mut message = join_message(e);
-        let first_row = match e {
-            JoinError::DuplicateCustomerId { first_row, .. }
-            | JoinError::DuplicateLineId { first_row, .. }
-            | JoinError::DuplicateLineRow { first_row, .. } => Some(*first_row),
-            _ => None,
-        };
-        if let Some(first_row) = first_row {
-            let first_line = lines.get(first_row).copied().unwrap_or(0);
-            message = message.replace(
-                &format!("(first at row {first_row})"),
-                &format!("(first on line {first_line})"),
-            );
-        }
-        PipelineError::Input(format!("{path}:{line}: {message}"))
+        let first_line = first_row(&e).map(|row| lines.get(row).copied().unwrap_or(0));
+        PipelineError::join(path, line, first_line, e)
     }
 
     /// The first row of the rest of `lines.csv` whose customer comes before
@@ -431,36 +400,6 @@ fn first_out_of_order<T>(
         previous = Some((customer, at));
     }
     None
-}
-
-/// The folders a run into `dir` creates (`dir` and its missing parents,
-/// innermost first), so that a run that fails after opening its outputs can
-/// remove them again and leave the file system as it found it.
-pub(crate) struct CreatedDirs(Vec<PathBuf>);
-
-impl CreatedDirs {
-    /// Notes which of `dir` and its parents do not exist yet.
-    pub(crate) fn before(dir: &Path) -> Self {
-        let mut missing = Vec::new();
-        let mut next = Some(dir);
-        while let Some(d) = next {
-            if d.as_os_str().is_empty() || d.exists() {
-                break;
-            }
-            missing.push(d.to_path_buf());
-            next = d.parent();
-        }
-        CreatedDirs(missing)
-    }
-
-    /// Removes those folders again, innermost first, while they are empty.
-    pub(crate) fn remove_if_empty(&self) {
-        for dir in &self.0 {
-            if std::fs::remove_dir(dir).is_err() {
-                break;
-            }
-        }
-    }
 }
 
 /// Runs step 2: merge-joins the step-1 tables of `in_dir` (and nowhere
@@ -531,7 +470,7 @@ fn build(
             &group.agreements.rows,
             &group.usage.rows,
         )
-        .map_err(|e| merge.join_error(&group, &e))?;
+        .map_err(|e| merge.join_error(&group, e))?;
         put_ledger(&mut sink, &mut part, format, &rows, schema)?;
         counts.add(&rows);
     }

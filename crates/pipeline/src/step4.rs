@@ -1,15 +1,14 @@
 //! Step 4: `fix_ledger_contract_proxy`.
 
+use crate::files::{BACKUP_FILE, LEDGER_FILE};
+use crate::folders::CreatedDirs;
+use crate::ledger_reader::{LedgerReader, GROUP_ROWS};
 use crate::sinks::{input_path, put_ledger, size_of, Part, Sink};
-use crate::step2::{CreatedDirs, LEDGER_FILE};
-use crate::step3::{LedgerReader, GROUP_ROWS};
 use crate::{Format, PipelineError};
-use novawireless_billing::{apply, BillingCounts};
+use novawireless::billing::apply;
+use novawireless::BillingCounts;
 use novawireless_io::{LedgerSchema, OutputSet};
 use std::path::Path;
-
-/// The copy of the ledger step 4 writes before changing it.
-pub const BACKUP_FILE: &str = "master_account_ledger__pre_contract_fix.csv";
 
 /// Runs step 4: writes the backup of `in_dir/master_account_ledger.csv`
 /// (`.parquet` in `format` Parquet), then the ledger with
@@ -67,13 +66,10 @@ fn fix(
     let mut rows = Vec::new();
     let mut lines = Vec::new();
     while ledger.next_group(&mut rows, &mut lines)? {
-        counts += apply(&mut rows).map_err(|e| {
-            let line = lines.get(e.row).copied().unwrap_or(0);
-            let message = e.to_string();
-            let message = message
-                .split_once(": ")
-                .map_or(message.as_str(), |(_, rest)| rest);
-            PipelineError::Input(format!("{}:{line}: {message}", input.display()))
+        counts += apply(&mut rows).map_err(|source| PipelineError::Billing {
+            path: input.display().to_string(),
+            line: lines.get(source.row).copied().unwrap_or(0),
+            source,
         })?;
         put_ledger(&mut sink, &mut part, format, &rows, schema)?;
     }

@@ -2,5 +2,5 @@
 #![forbid(unsafe_code)]
 
 fn main() -> std::process::ExitCode {
-    novawireless_pipeline::cli::main_with(novawireless_cli::inject_imei_anomalies::run)
+    novawireless_cli_support::cli::main_with(novawireless_cli::inject_imei_anomalies::run)
 }

@@ -1,9 +1,9 @@
 //! Flag definitions shared by the binaries. Every flag keeps the original
 //! snake_case spelling and also answers to kebab-case.
 
-use crate::Format;
-use novawireless_accounts::MAX_CUSTOMERS;
-use novawireless_model::SnapshotDate;
+use novawireless::SnapshotDate;
+use novawireless::{GraphParams, MAX_CUSTOMERS};
+use novawireless_pipeline::{Format, GenerateOptions, PipelineError};
 use std::path::PathBuf;
 
 /// Writes `text` to stdout. A closed pipe (`run_all … | head -1`) ends the
@@ -121,7 +121,7 @@ pub fn parse_seed(s: &str) -> Result<u64, String> {
 /// Parses a `YYYY-MM-DD` date that exists.
 pub fn parse_date(s: &str) -> Result<SnapshotDate, String> {
     s.parse()
-        .map_err(|e: novawireless_model::DateError| e.to_string())
+        .map_err(|e: novawireless::model::DateError| e.to_string())
 }
 
 /// The step-1 flags (also accepted by `run_all`).
@@ -154,6 +154,51 @@ pub struct GenerateArgs {
     pub chunk_customers: u64,
 }
 
+impl From<&GenerateArgs> for GenerateOptions {
+    fn from(a: &GenerateArgs) -> Self {
+        GenerateOptions {
+            n_customers: a.n_customers,
+            seed: a.seed,
+            params: GraphParams {
+                month_to_month_plan_rate: a.month_to_month_plan_rate,
+                p_inject_eip_usage_mismatch: a.p_inject_eip_usage_mismatch,
+                p_voice_eip_attach_if_plan: a.p_voice_eip_attach_if_plan,
+                usage_snapshot_date: a.usage_snapshot_date,
+            },
+            config: a.config.clone(),
+            chunk_customers: a.chunk_customers,
+            progress: false,
+            format: Format::Csv,
+        }
+    }
+}
+
+/// `--format`: the pipeline's [`Format`] as a clap value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FormatArg(pub Format);
+
+impl clap::ValueEnum for FormatArg {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[FormatArg(Format::Csv), FormatArg(Format::Parquet)]
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        use clap::builder::PossibleValue;
+        Some(match self.0 {
+            Format::Csv => PossibleValue::new("csv").help("Comma-separated values"),
+            Format::Parquet => PossibleValue::new("parquet")
+                .help("Apache Parquet with typed, nullable columns, Zstd-compressed"),
+        })
+    }
+}
+
+/// The parser of `--format`: `csv` or `parquet`, listed in `--help` with
+/// what each is.
+pub fn format_parser() -> impl clap::builder::TypedValueParser<Value = Format> {
+    use clap::builder::TypedValueParser;
+    clap::builder::EnumValueParser::<FormatArg>::new().map(|f| f.0)
+}
+
 /// Parses `--chunk_customers`: a positive multiple of 1,024.
 pub fn parse_chunk_customers(s: &str) -> Result<u64, String> {
     match s.trim().parse::<u64>() {
@@ -178,17 +223,6 @@ pub fn out_dir_parser() -> impl clap::builder::TypedValueParser<Value = PathBuf>
     clap::builder::PathBufValueParser::new().try_map(check_out_dir)
 }
 
-/// The parser of `--format`: one of [`Format::ALL`], listed on a mistake.
-pub fn format_parser() -> impl clap::builder::TypedValueParser<Value = Format> {
-    use clap::builder::TypedValueParser;
-    clap::builder::PossibleValuesParser::new(Format::ALL.map(Format::as_str)).map(|name| {
-        Format::ALL
-            .into_iter()
-            .find(|f| f.as_str() == name)
-            .unwrap_or(Format::Csv)
-    })
-}
-
 /// Flags every step has.
 #[derive(Debug, Clone, clap::Args)]
 pub struct OutputArgs {
@@ -196,7 +230,7 @@ pub struct OutputArgs {
     #[arg(long = "out_dir", visible_alias = "out-dir", default_value = "output", value_parser = out_dir_parser())]
     pub out_dir: PathBuf,
     /// Table format; steps 2–4 also read their input tables in it.
-    #[arg(long = "format", default_value = "csv", value_parser = format_parser())]
+    #[arg(long = "format", value_parser = format_parser(), default_value = "csv")]
     pub format: Format,
     /// No progress bars (they appear only on a terminal, on stderr).
     #[arg(long = "quiet", short = 'q')]
@@ -287,7 +321,7 @@ pub fn run_args<A: clap::Parser, E: std::fmt::Display + 'static>(
         // locked folder).
         let any: &dyn std::any::Any = &e;
         let code = match (
-            any.downcast_ref::<crate::PipelineError>(),
+            any.downcast_ref::<PipelineError>(),
             any.downcast_ref::<novawireless_report::ReportError>(),
         ) {
             (Some(e), _) => e.exit_code(),

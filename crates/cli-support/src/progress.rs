@@ -60,3 +60,42 @@ impl Progress {
         self.bar.finish_and_clear();
     }
 }
+
+/// The bars of a run's stages, one after another: the facade's
+/// [`novawireless::Progress`] drawn with [`Progress`].
+pub struct Bars {
+    enabled: bool,
+    bar: std::sync::Mutex<Option<Progress>>,
+}
+
+impl Bars {
+    /// Bars shown when `enabled` (see [`Progress::new`]).
+    pub fn new(enabled: bool) -> Self {
+        Bars {
+            enabled,
+            bar: std::sync::Mutex::new(None),
+        }
+    }
+}
+
+impl novawireless::Progress for Bars {
+    fn start(&self, stage: &'static str, customers: u64) {
+        if let Ok(mut bar) = self.bar.lock() {
+            *bar = Some(Progress::new(stage, customers, self.enabled));
+        }
+    }
+
+    fn advance(&self, customers: u64) {
+        if let Ok(bar) = self.bar.lock() {
+            if let Some(bar) = bar.as_ref() {
+                bar.tick(customers);
+            }
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = self.bar.lock().ok().and_then(|mut b| b.take()) {
+            bar.finish();
+        }
+    }
+}

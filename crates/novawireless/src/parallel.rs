@@ -1,12 +1,10 @@
 //! Chunked, parallel, ordered processing of a customer range.
 //!
-//! Customers are processed in chunks (partitions planned by the account
-//! generator) on rayon's threads, a window of chunks
+//! Customers are processed in chunks on rayon's threads, a window of chunks
 //! at a time, while the calling thread writes the previous window's results
 //! in chunk order. Each chunk's result depends only on its customers, so the
 //! output is the same whatever the thread count or chunk size.
 
-use crate::PipelineError;
 use novawireless_accounts::Partition;
 use rayon::prelude::*;
 
@@ -17,19 +15,18 @@ pub const DEFAULT_CHUNK_CUSTOMERS: u64 = 2048;
 
 /// Runs `process` on every chunk in parallel and `write` on the results in
 /// chunk order, overlapping the two.
-pub fn process_in_order<T: Send>(
+pub fn process_in_order<T: Send, E: Send>(
     chunks: &[Partition],
-    process: impl Fn(Partition) -> Result<T, PipelineError> + Sync,
-    mut write: impl FnMut(T) -> Result<(), PipelineError>,
-) -> Result<(), PipelineError> {
+    process: impl Fn(Partition) -> Result<T, E> + Sync,
+    mut write: impl FnMut(T) -> Result<(), E>,
+) -> Result<(), E> {
     let window = (2 * rayon::current_num_threads()).max(2);
-    let (sender, receiver) = std::sync::mpsc::sync_channel::<Result<Vec<T>, PipelineError>>(1);
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<Result<Vec<T>, E>>(1);
     std::thread::scope(|scope| {
         let process = &process;
         scope.spawn(move || {
             for group in chunks.chunks(window) {
-                let results: Result<Vec<T>, PipelineError> =
-                    group.par_iter().map(|c| process(*c)).collect();
+                let results: Result<Vec<T>, E> = group.par_iter().map(|c| process(*c)).collect();
                 let failed = results.is_err();
                 if sender.send(results).is_err() || failed {
                     return;
