@@ -49,7 +49,19 @@ fn median(mut xs: Vec<f64>) -> f64 {
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let n: u64 = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(200_000);
-    let baseline = match args.get(2) {
+    let baseline = load_baseline(args.get(2));
+    let rows = generate_rows(&baseline, n);
+    let a = Aggregates::embedded();
+    print_segments(&a, &rows);
+    print_tenure_bins(&a, &rows);
+    print_charges(&a, &rows);
+    print_associations(&a, &rows);
+}
+
+/// The baseline of the config file given, else the embedded one; exits
+/// with status 2 when the file is refused.
+fn load_baseline(path: Option<&String>) -> Baseline {
+    match path {
         Some(path) => match Baseline::from_file(Path::new(path)) {
             Ok(b) => b,
             Err(e) => {
@@ -58,11 +70,15 @@ fn main() {
             }
         },
         None => Baseline::embedded(),
-    };
-    let generator = AccountGenerator::new(&baseline, GraphParams::default(), 42, n)
+    }
+}
+
+/// Customers `0..n` of seed 42, each with its segment and raw services.
+fn generate_rows(baseline: &Baseline, n: u64) -> Vec<Row> {
+    let generator = AccountGenerator::new(baseline, GraphParams::default(), 42, n)
         .expect("a population within MAX_CUSTOMERS");
     let chunk = generator.generate_range(CustomerRange::new(0, n));
-    let rows: Vec<Row> = chunk
+    chunk
         .customers
         .into_iter()
         .enumerate()
@@ -75,9 +91,18 @@ fn main() {
                 c,
             }
         })
-        .collect();
-    let a = Aggregates::embedded();
-    let churned = |r: &Row| f64::from(u8::from(r.c.is_churned));
+        .collect()
+}
+
+/// 1 for a churned customer, else 0.
+fn churned(r: &Row) -> f64 {
+    f64::from(u8::from(r.c.is_churned))
+}
+
+/// Per segment with at least 100 source customers: target against
+/// generated share, churn, tenure, charges and services; then the worst
+/// difference of each.
+fn print_segments(a: &Aggregates, rows: &[Row]) {
     println!("segments with >= 100 source customers: target vs generated");
     println!("{:<48} {:>6} {:>6} | churn {:>5} {:>5} {:>5} | tenure {:>5} {:>5} | charges {:>6} {:>6} | paperless {:>4} {:>4} | phone {:>4} {:>4} | multi {:>4} {:>4}",
         "segment", "share", "gen", "tgt", "obs", "score", "tgt", "gen", "tgt", "gen", "tgt", "gen", "tgt", "gen", "tgt", "gen");
@@ -131,7 +156,11 @@ fn main() {
         "worst: share {:.3} (relative), churn {:.4}, score {:.4}, tenure {:.2}, charges {:.2}, paperless {:.3}, phone/multi {:.3}",
         worst[0], worst[1], worst[2], worst[3], worst[4], worst[5], worst[6]
     );
+}
 
+/// Per contract: the total variation distance of the tenure histogram
+/// and the churn of each tenure bin, target against generated.
+fn print_tenure_bins(a: &Aggregates, rows: &[Row]) {
     println!("\nper contract: tenure histogram TVD, churn per bin (bins >= 50 source customers)");
     for c in Contract::ALL {
         let bins: Vec<_> = a.tenure.iter().filter(|b| b.contract == *c).collect();
@@ -154,7 +183,11 @@ fn main() {
         }
         println!("{c:<15} TVD {tvd:.4}  worst churn {worst_churn:.4}  (target/generated){line}");
     }
+}
 
+/// Per InternetService × MultipleLines cell: mean, median and spread of
+/// the charges, target against generated.
+fn print_charges(a: &Aggregates, rows: &[Row]) {
     println!("\ncharges per InternetService x MultipleLines: mean, median (target / generated)");
     for cell in &a.charges {
         let xs: Vec<f64> = rows
@@ -177,7 +210,12 @@ fn main() {
             n
         );
     }
+}
 
+/// The headline associations: churn and tenure by contract, charges by
+/// home internet, tenure against charges, churn by paperless billing and
+/// by add-on, and the churn score's range.
+fn print_associations(a: &Aggregates, rows: &[Row]) {
     println!("\nheadline associations (IBM Telco figures from the README's issue table)");
     for c in Contract::ALL {
         let (churn, _) = mean(
@@ -223,6 +261,18 @@ fn main() {
     let (all, _) = mean(rows.iter().map(churned));
     let (score, _) = mean(rows.iter().map(|r| r.c.churn_risk_score));
     println!("churn overall {all:.4}, mean score {score:.4}");
+    print_add_ons(a, rows);
+    let mut p99: Vec<f64> = rows.iter().map(|r| r.c.churn_risk_score).collect();
+    p99.sort_by(f64::total_cmp);
+    println!(
+        "score min {:.4} p99 {:.4}",
+        p99[0],
+        p99[p99.len() * 99 / 100]
+    );
+}
+
+/// Per add-on: the share of holders and their churn, against the target.
+fn print_add_ons(a: &Aggregates, rows: &[Row]) {
     let names = [
         "OnlineSecurity",
         "OnlineBackup",
@@ -248,11 +298,4 @@ fn main() {
             a.service_churn.add_ons[k]
         );
     }
-    let mut p99: Vec<f64> = rows.iter().map(|r| r.c.churn_risk_score).collect();
-    p99.sort_by(f64::total_cmp);
-    println!(
-        "score min {:.4} p99 {:.4}",
-        p99[0],
-        p99[p99.len() * 99 / 100]
-    );
 }

@@ -3,9 +3,10 @@
 use crate::params::{CustomerRange, GraphParams};
 use crate::partition::Partition;
 use novawireless_model::{
-    models_of, AgreementNumber, Contract, Customer, CustomerId, Device, DeviceCategory, DeviceId,
-    DeviceModel, EipAgreement, EipStatus, Imei, InternetService, Line, LineId, LineStatus, Msisdn,
-    MultipleLines, ProductType, UsageSnapshot, YesNo, SERIALS_PER_TAC, TACS_PER_MODEL,
+    models_of, AccountId, AgreementNumber, Contract, Customer, CustomerId, Device, DeviceCategory,
+    DeviceId, DeviceModel, EipAgreement, EipStatus, Imei, InternetService, Line, LineId,
+    LineStatus, Msisdn, MultipleLines, ProductType, UsageSnapshot, YesNo, SERIALS_PER_TAC,
+    TACS_PER_MODEL,
 };
 use novawireless_sampler::{
     bernoulli, beta, bounded_normal, geometric, latent_traits, mix64, round_to, stream, Baseline,
@@ -258,71 +259,19 @@ impl AccountGenerator {
     fn generate_customer(&self, index: u64, first_line: u64, out: &mut AccountChunk) -> u64 {
         let shape = self.shape(index);
         let customer = self.customer(index, shape);
-        let customer_id = customer.customer_id;
-        let account_id = customer.account_id;
-        let has_plan = customer.device_payment_plan.is_yes();
+        let owner = Owner {
+            customer_id: customer.customer_id,
+            account_id: customer.account_id,
+            has_plan: customer.device_payment_plan.is_yes(),
+        };
         out.customers.push(customer);
 
         let mut rng = stream(self.seed, Stage::Graph, index);
         let first_line_row = out.lines.len();
         let first_agreement_row = out.agreements.len();
-        let kinds = std::iter::repeat_n(ProductType::Voice, shape.voice_lines as usize).chain(
-            shape
-                .internet
-                .is_5g_home_internet()
-                .then_some(ProductType::HomeInternet5g),
-        );
         let mut line_index = first_line;
-        for product_type in kinds {
-            let held = devices_through(line_index);
-            let spare = devices_through(line_index + 1) - held == 2;
-            let device = self.device(held, product_type.device_category());
-            let voice = product_type == ProductType::Voice;
-            let status = if voice && bernoulli(&mut rng, SUSPENDED_SHARE) {
-                LineStatus::Suspended
-            } else {
-                LineStatus::Active
-            };
-            let line = Line {
-                line_id: LineId::from_index(line_index),
-                customer_id,
-                account_id,
-                msisdn: self.msisdn(line_index),
-                product_type,
-                status,
-                company_owned_equipment_flag: !voice,
-                current_imei: device.imei,
-            };
-            let installment_months = if voice {
-                (has_plan && bernoulli(&mut rng, self.params.p_voice_eip_attach_if_plan))
-                    .then(|| self.term.sample(&mut rng))
-            } else {
-                Some(0)
-            };
-            if let Some(installment_months) = installment_months {
-                let eip_status = if bernoulli(&mut rng, CLOSED_EIP_SHARE) {
-                    EipStatus::Closed
-                } else {
-                    EipStatus::Active
-                };
-                out.agreements.push(EipAgreement {
-                    agreement_number: self.agreement_number(line_index),
-                    customer_id,
-                    account_id,
-                    line_id: line.line_id,
-                    msisdn: line.msisdn,
-                    eip_imei: line.current_imei,
-                    product_type,
-                    eip_status,
-                    installment_months,
-                });
-            }
-            out.devices.push(device);
-            if spare {
-                let category = self.spare_category.sample(&mut rng);
-                out.devices.push(self.device(held + 1, category));
-            }
-            out.lines.push(line);
+        for product_type in line_kinds(shape) {
+            self.push_line(&mut rng, owner, line_index, product_type, out);
             line_index += 1;
         }
 
@@ -330,11 +279,109 @@ impl AccountGenerator {
         let lines = &out.lines[first_line_row..];
         let agreements = &out.agreements[first_agreement_row..];
         let first_usage_row = out.usage.len();
+        self.push_usage(owner, lines, agreements, &mut out.usage);
+        let usage = &mut out.usage[first_usage_row..];
+        self.inject_usage_mismatches(&mut rng, lines, agreements, usage);
+        line_index
+    }
+
+    /// Line `line_index` of `owner` with its device (and a spare, when the
+    /// inventory holds one after it) and, if any, its EIP agreement.
+    #[inline]
+    fn push_line<R: Rng>(
+        &self,
+        rng: &mut R,
+        owner: Owner,
+        line_index: u64,
+        product_type: ProductType,
+        out: &mut AccountChunk,
+    ) {
+        let held = devices_through(line_index);
+        let spare = devices_through(line_index + 1) - held == 2;
+        let device = self.device(held, product_type.device_category());
+        let voice = product_type == ProductType::Voice;
+        let status = if voice && bernoulli(rng, SUSPENDED_SHARE) {
+            LineStatus::Suspended
+        } else {
+            LineStatus::Active
+        };
+        let line = Line {
+            line_id: LineId::from_index(line_index),
+            customer_id: owner.customer_id,
+            account_id: owner.account_id,
+            msisdn: self.msisdn(line_index),
+            product_type,
+            status,
+            company_owned_equipment_flag: !voice,
+            current_imei: device.imei,
+        };
+        if let Some(installment_months) = self.installment_months(rng, voice, owner.has_plan) {
+            let agreement_number = self.agreement_number(line_index);
+            let agreement = self.agreement(rng, agreement_number, &line, installment_months);
+            out.agreements.push(agreement);
+        }
+        out.devices.push(device);
+        if spare {
+            let category = self.spare_category.sample(rng);
+            out.devices.push(self.device(held + 1, category));
+        }
+        out.lines.push(line);
+    }
+
+    /// The term of a line's EIP, if it has one: a voice line of a customer
+    /// with a device payment plan may; a 5G line always has one (0 months).
+    #[inline]
+    fn installment_months<R: Rng>(&self, rng: &mut R, voice: bool, has_plan: bool) -> Option<u32> {
+        if voice {
+            (has_plan && bernoulli(rng, self.params.p_voice_eip_attach_if_plan))
+                .then(|| self.term.sample(rng))
+        } else {
+            Some(0)
+        }
+    }
+
+    /// The EIP agreement on `line` (the one draw: whether it is closed).
+    #[inline]
+    fn agreement<R: Rng>(
+        &self,
+        rng: &mut R,
+        agreement_number: AgreementNumber,
+        line: &Line,
+        installment_months: u32,
+    ) -> EipAgreement {
+        let eip_status = if bernoulli(rng, CLOSED_EIP_SHARE) {
+            EipStatus::Closed
+        } else {
+            EipStatus::Active
+        };
+        EipAgreement {
+            agreement_number,
+            customer_id: line.customer_id,
+            account_id: line.account_id,
+            line_id: line.line_id,
+            msisdn: line.msisdn,
+            eip_imei: line.current_imei,
+            product_type: line.product_type,
+            eip_status,
+            installment_months,
+        }
+    }
+
+    /// One usage row per line of a customer, on the line's own device and
+    /// naming the line's agreement, if any.
+    #[inline]
+    fn push_usage(
+        &self,
+        owner: Owner,
+        lines: &[Line],
+        agreements: &[EipAgreement],
+        usage: &mut Vec<UsageSnapshot>,
+    ) {
         for line in lines {
             let agreement = agreements.iter().find(|a| a.line_id == line.line_id);
-            out.usage.push(UsageSnapshot {
-                customer_id,
-                account_id,
+            usage.push(UsageSnapshot {
+                customer_id: owner.customer_id,
+                account_id: owner.account_id,
                 line_id: line.line_id,
                 msisdn: line.msisdn,
                 product_type: line.product_type,
@@ -344,9 +391,22 @@ impl AccountGenerator {
                 usage_eip_agreement_number: agreement.map(|a| a.agreement_number),
             });
         }
+    }
+
+    /// The generation-time mismatch: some lines with an agreement show
+    /// usage on the device of another of the customer's lines (`usage` holds
+    /// the rows of `lines`, in order).
+    #[inline]
+    fn inject_usage_mismatches<R: Rng>(
+        &self,
+        rng: &mut R,
+        lines: &[Line],
+        agreements: &[EipAgreement],
+        usage: &mut [UsageSnapshot],
+    ) {
         for (position, line) in lines.iter().enumerate() {
             let has_agreement = agreements.iter().any(|a| a.line_id == line.line_id);
-            if !has_agreement || !bernoulli(&mut rng, self.params.p_inject_eip_usage_mismatch) {
+            if !has_agreement || !bernoulli(rng, self.params.p_inject_eip_usage_mismatch) {
                 continue;
             }
             if lines.len() < 2 {
@@ -357,11 +417,10 @@ impl AccountGenerator {
             if donor >= position {
                 donor += 1;
             }
-            let usage = &mut out.usage[first_usage_row + position];
+            let usage = &mut usage[position];
             usage.usage_imei = Some(lines[donor].current_imei);
             usage.imei_line_mismatch_flag = true;
         }
-        line_index
     }
 
     fn customer(&self, index: u64, shape: Shape) -> Customer {
@@ -461,6 +520,27 @@ impl AccountGenerator {
         #[allow(clippy::unwrap_used)] // the permutation stays inside the space
         AgreementNumber::new(self.agreements.apply(line_index)).unwrap()
     }
+}
+
+/// The customer a line belongs to, as its rows name it.
+#[derive(Debug, Clone, Copy)]
+struct Owner {
+    customer_id: CustomerId,
+    account_id: AccountId,
+    /// Whether the customer has a device payment plan.
+    has_plan: bool,
+}
+
+/// The product types of a customer's lines: the voice lines, then the 5G
+/// home-internet line, if any.
+#[inline]
+fn line_kinds(shape: Shape) -> impl Iterator<Item = ProductType> {
+    std::iter::repeat_n(ProductType::Voice, shape.voice_lines as usize).chain(
+        shape
+            .internet
+            .is_5g_home_internet()
+            .then_some(ProductType::HomeInternet5g),
+    )
 }
 
 /// The catalogue models of a category and a keyed permutation over all

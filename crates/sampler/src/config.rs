@@ -429,180 +429,189 @@ impl Validator<'_> {
         }
     }
 
+    /// The validated baseline of `raw`; a field it leaves out comes from
+    /// `defaults` (the embedded baseline), or is missing when there are none.
     fn build(&self, raw: RawBaseline, defaults: Option<Baseline>) -> Result<Baseline, ConfigError> {
-        let missing = |field: &str| self.invalid(field, "missing");
+        // The field of `raw` converted by `$convert`, else the default's.
         macro_rules! pick {
-            ($raw:expr, $field:ident, $name:literal, $convert:ident) => {
-                match $raw {
+            ($field:ident, $name:literal, $convert:ident) => {
+                match raw.$field {
                     Some(value) => self.$convert($name, &value)?,
                     None => match &defaults {
                         Some(d) => d.$field.clone(),
-                        None => return Err(missing($name)),
+                        None => return Err(self.invalid($name, "missing")),
                     },
                 }
             };
         }
-        let churn_base_rate = match raw.churn_base_rate {
-            Some(rate) => self.probability("churn_base_rate", rate)?,
-            None => defaults.as_ref().map_or(0.27, |d| d.churn_base_rate),
-        };
+        let churn_base_rate = self.churn_base_rate(raw.churn_base_rate, defaults.as_ref())?;
         let raw_churn = raw.churn_model.unwrap_or_default();
-        let churn_noise_sd = self.spread(
-            "churn_model.noise_sd",
-            raw_churn.noise_sd,
-            defaults.as_ref().map(|d| d.churn_noise_sd),
-        )?;
-        let churn_score_ceiling = self.coefficient(
-            "churn_model.score_ceiling",
-            raw_churn.score_ceiling,
-            defaults.as_ref().map(|d| d.churn_score_ceiling),
-        )?;
-        if !(0.2..=crate::CHURN_MAX).contains(&churn_score_ceiling) {
-            return Err(self.invalid(
-                "churn_model.score_ceiling",
-                format!(
-                    "{churn_score_ceiling} is not in [0.2, {}]",
-                    crate::CHURN_MAX
-                ),
-            ));
-        }
+        let churn_noise_sd = self.churn_noise_sd(&raw_churn, defaults.as_ref())?;
+        let churn_score_ceiling = self.churn_score_ceiling(&raw_churn, defaults.as_ref())?;
         let raw_joint = raw.joint_model.unwrap_or_default();
         let add_ons_need_internet = raw_joint
             .add_ons_need_internet
             .or(defaults.as_ref().map(|d| d.add_ons_need_internet))
             .unwrap_or(false);
-        if let Some(prices) = &raw_joint.prices {
-            self.prices(prices)?;
-        }
-        if let Some(effects) = &raw_joint.churn_effects {
-            self.churn_effects(effects)?;
-        }
-        let segments = match &raw_joint.segments {
-            Some(rows) => Some(self.segments(rows)?),
-            None => None,
-        };
-        let settings = SolveSettings {
-            churn_noise_sd,
-            prices: raw_joint.prices,
-            churn_effects: raw_joint.churn_effects,
-            segments,
-        };
-        let structure = if settings == default_settings() {
-            crate::joint::embedded_structure()
-        } else {
-            structure_for(&settings)
-        };
+        let structure = self.structure(raw_joint, churn_noise_sd)?;
         let raw_traits = raw.latent_traits.unwrap_or_default();
-        let dt = defaults.as_ref().map(|d| d.traits.clone());
-        let traits = LatentTraitParams {
-            trust_mean: self.coefficient(
-                "latent_traits.trust_mean",
-                raw_traits.trust_mean,
-                dt.as_ref().map(|t| t.trust_mean),
-            )?,
-            trust_per_churn: self.coefficient(
-                "latent_traits.trust_per_churn",
-                raw_traits.trust_per_churn,
-                dt.as_ref().map(|t| t.trust_per_churn),
-            )?,
-            trust_noise_sd: self.spread(
-                "latent_traits.trust_noise_sd",
-                raw_traits.trust_noise_sd,
-                dt.as_ref().map(|t| t.trust_noise_sd),
-            )?,
-            patience_mean: self.coefficient(
-                "latent_traits.patience_mean",
-                raw_traits.patience_mean,
-                dt.as_ref().map(|t| t.patience_mean),
-            )?,
-            patience_per_churn: self.coefficient(
-                "latent_traits.patience_per_churn",
-                raw_traits.patience_per_churn,
-                dt.as_ref().map(|t| t.patience_per_churn),
-            )?,
-            patience_noise_sd: self.spread(
-                "latent_traits.patience_noise_sd",
-                raw_traits.patience_noise_sd,
-                dt.as_ref().map(|t| t.patience_noise_sd),
-            )?,
-        };
+        let traits = self.latent_traits(&raw_traits, defaults.as_ref().map(|d| &d.traits))?;
         let baseline = Baseline {
             churn_base_rate,
-            tenure_months: pick!(raw.tenure_months, tenure_months, "tenure_months", binned),
-            monthly_charges: pick!(
-                raw.monthly_charges,
-                monthly_charges,
-                "monthly_charges",
-                binned
-            ),
-            internet_service: pick!(
-                raw.internet_service,
-                internet_service,
-                "InternetService",
-                categorical
-            ),
-            payment_method: pick!(
-                raw.payment_method,
-                payment_method,
-                "PaymentMethod",
-                categorical
-            ),
-            multiple_lines: pick!(
-                raw.multiple_lines,
-                multiple_lines,
-                "MultipleLines",
-                categorical
-            ),
-            contract: pick!(raw.contract, contract, "Contract", categorical),
-            paperless_billing: pick!(
-                raw.paperless_billing,
-                paperless_billing,
-                "PaperlessBilling",
-                categorical
-            ),
-            online_security: pick!(
-                raw.online_security,
-                online_security,
-                "OnlineSecurity",
-                categorical
-            ),
-            online_backup: pick!(
-                raw.online_backup,
-                online_backup,
-                "OnlineBackup",
-                categorical
-            ),
-            device_protection: pick!(
-                raw.device_protection,
-                device_protection,
-                "DeviceProtection",
-                categorical
-            ),
-            streaming_tv: pick!(raw.streaming_tv, streaming_tv, "StreamingTV", categorical),
-            streaming_movies: pick!(
-                raw.streaming_movies,
-                streaming_movies,
-                "StreamingMovies",
-                categorical
-            ),
+            tenure_months: pick!(tenure_months, "tenure_months", binned),
+            monthly_charges: pick!(monthly_charges, "monthly_charges", binned),
+            internet_service: pick!(internet_service, "InternetService", categorical),
+            payment_method: pick!(payment_method, "PaymentMethod", categorical),
+            multiple_lines: pick!(multiple_lines, "MultipleLines", categorical),
+            contract: pick!(contract, "Contract", categorical),
+            paperless_billing: pick!(paperless_billing, "PaperlessBilling", categorical),
+            online_security: pick!(online_security, "OnlineSecurity", categorical),
+            online_backup: pick!(online_backup, "OnlineBackup", categorical),
+            device_protection: pick!(device_protection, "DeviceProtection", categorical),
+            streaming_tv: pick!(streaming_tv, "StreamingTV", categorical),
+            streaming_movies: pick!(streaming_movies, "StreamingMovies", categorical),
             churn_noise_sd,
             churn_score_ceiling,
             add_ons_need_internet,
             structure,
             traits,
         };
-        if defaults.is_none() {
-            // The embedded baseline: its calibration was computed offline.
+        self.prepare_joint_model(&baseline, defaults.is_none())?;
+        Ok(baseline)
+    }
+
+    /// `churn_base_rate`: a probability; 0.27 when neither it nor a
+    /// default is given.
+    fn churn_base_rate(
+        &self,
+        raw: Option<f64>,
+        defaults: Option<&Baseline>,
+    ) -> Result<f64, ConfigError> {
+        match raw {
+            Some(rate) => self.probability("churn_base_rate", rate),
+            None => Ok(defaults.map_or(0.27, |d| d.churn_base_rate)),
+        }
+    }
+
+    /// `churn_model.noise_sd`: a non-negative spread.
+    fn churn_noise_sd(
+        &self,
+        raw: &RawChurnModel,
+        defaults: Option<&Baseline>,
+    ) -> Result<f64, ConfigError> {
+        self.spread(
+            "churn_model.noise_sd",
+            raw.noise_sd,
+            defaults.map(|d| d.churn_noise_sd),
+        )
+    }
+
+    /// `churn_model.score_ceiling`: a coefficient in [0.2, `CHURN_MAX`].
+    fn churn_score_ceiling(
+        &self,
+        raw: &RawChurnModel,
+        defaults: Option<&Baseline>,
+    ) -> Result<f64, ConfigError> {
+        let ceiling = self.coefficient(
+            "churn_model.score_ceiling",
+            raw.score_ceiling,
+            defaults.map(|d| d.churn_score_ceiling),
+        )?;
+        if !(0.2..=crate::CHURN_MAX).contains(&ceiling) {
+            return Err(self.invalid(
+                "churn_model.score_ceiling",
+                format!("{ceiling} is not in [0.2, {}]", crate::CHURN_MAX),
+            ));
+        }
+        Ok(ceiling)
+    }
+
+    /// The joint structure of the `joint_model` settings, once its prices,
+    /// churn effects and segments are checked: the embedded one for the
+    /// default settings, else solved (README, *Fidelity*).
+    fn structure(
+        &self,
+        raw: RawJointModel,
+        churn_noise_sd: f64,
+    ) -> Result<Arc<SourceStructure>, ConfigError> {
+        if let Some(prices) = &raw.prices {
+            self.prices(prices)?;
+        }
+        if let Some(effects) = &raw.churn_effects {
+            self.churn_effects(effects)?;
+        }
+        let segments = match &raw.segments {
+            Some(rows) => Some(self.segments(rows)?),
+            None => None,
+        };
+        let settings = SolveSettings {
+            churn_noise_sd,
+            prices: raw.prices,
+            churn_effects: raw.churn_effects,
+            segments,
+        };
+        Ok(if settings == default_settings() {
+            crate::joint::embedded_structure()
+        } else {
+            structure_for(&settings)
+        })
+    }
+
+    /// `latent_traits`: means and slopes are coefficients, noises spreads.
+    fn latent_traits(
+        &self,
+        raw: &RawLatentTraits,
+        dt: Option<&LatentTraitParams>,
+    ) -> Result<LatentTraitParams, ConfigError> {
+        Ok(LatentTraitParams {
+            trust_mean: self.coefficient(
+                "latent_traits.trust_mean",
+                raw.trust_mean,
+                dt.map(|t| t.trust_mean),
+            )?,
+            trust_per_churn: self.coefficient(
+                "latent_traits.trust_per_churn",
+                raw.trust_per_churn,
+                dt.map(|t| t.trust_per_churn),
+            )?,
+            trust_noise_sd: self.spread(
+                "latent_traits.trust_noise_sd",
+                raw.trust_noise_sd,
+                dt.map(|t| t.trust_noise_sd),
+            )?,
+            patience_mean: self.coefficient(
+                "latent_traits.patience_mean",
+                raw.patience_mean,
+                dt.map(|t| t.patience_mean),
+            )?,
+            patience_per_churn: self.coefficient(
+                "latent_traits.patience_per_churn",
+                raw.patience_per_churn,
+                dt.map(|t| t.patience_per_churn),
+            )?,
+            patience_noise_sd: self.spread(
+                "latent_traits.patience_noise_sd",
+                raw.patience_noise_sd,
+                dt.map(|t| t.patience_noise_sd),
+            )?,
+        })
+    }
+
+    /// The joint model of `baseline`: the embedded baseline installs the
+    /// calibration computed offline; any other is calibrated, and refused
+    /// when its marginals cannot be reached.
+    fn prepare_joint_model(&self, baseline: &Baseline, embedded: bool) -> Result<(), ConfigError> {
+        if embedded {
             let calibration = serde_json::from_str(crate::joint::DEFAULT_CALIBRATION)
                 .map_err(|e| self.invalid("default_calibration.json", e.to_string()))?;
             JointModel::install(
-                &baseline,
-                JointModel::with_calibration(&baseline, calibration),
+                baseline,
+                JointModel::with_calibration(baseline, calibration),
             );
-        } else if let Err(u) = JointModel::for_baseline(&baseline) {
+        } else if let Err(u) = JointModel::for_baseline(baseline) {
             return Err(self.invalid(&u.field, u.message));
         }
-        Ok(baseline)
+        Ok(())
     }
 
     fn prices(&self, prices: &Prices) -> Result<(), ConfigError> {

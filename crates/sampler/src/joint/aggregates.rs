@@ -168,112 +168,14 @@ impl Aggregates {
         Self::parse().expect("the embedded aggregates are well formed")
     }
 
+    /// Every table, checked for completeness.
     fn parse() -> Result<Self, String> {
-        let t = Table::parse(
-            "segments.csv",
-            SEGMENTS,
-            "Contract,InternetService,PaymentMethod,customer_count,churn_rate,tenure_mean,\
-             tenure_sd,monthly_charges_mean,paperless_share,phone_service_share,\
-             multiple_lines_share,addon_count_mean",
-        )?;
-        let mut segments = Vec::new();
-        for (line, f) in &t.rows {
-            let v = |i: usize| t.value::<f64>(*line, f[i]);
-            segments.push(SegmentStats {
-                contract: t.value(*line, f[0])?,
-                internet: t.value(*line, f[1])?,
-                payment: t.value(*line, f[2])?,
-                customer_count: v(3)?,
-                churn_rate: v(4)?,
-                tenure_mean: v(5)?,
-                charges_mean: v(7)?,
-                paperless_share: v(8)?,
-                phone_share: v(9)?,
-                multiple_lines_share: v(10)?,
-                addon_count_mean: v(11)?,
-            });
-        }
-        let t = Table::parse(
-            "tenure_by_contract.csv",
-            TENURE,
-            "Contract,tenure_low,tenure_high,customer_count,churn_rate",
-        )?;
-        let mut tenure = Vec::new();
-        for (line, f) in &t.rows {
-            tenure.push(TenureBin {
-                contract: t.value(*line, f[0])?,
-                low: t.value(*line, f[1])?,
-                high: t.value(*line, f[2])?,
-                customer_count: t.value(*line, f[3])?,
-                churn_rate: t.value(*line, f[4])?,
-            });
-        }
-        let t = Table::parse(
-            "addons_by_internet_contract.csv",
-            ADD_ON_CELLS,
-            "InternetService,Contract,customer_count,OnlineSecurity_yes_share,\
-             OnlineBackup_yes_share,DeviceProtection_yes_share,StreamingTV_yes_share,\
-             StreamingMovies_yes_share",
-        )?;
-        let mut add_ons = Vec::new();
-        for (line, f) in &t.rows {
-            let mut shares = [0.0; 5];
-            for (k, share) in shares.iter_mut().enumerate() {
-                *share = t.value(*line, f[3 + k])?;
-            }
-            add_ons.push(AddOnCell {
-                internet: t.value(*line, f[0])?,
-                contract: t.value(*line, f[1])?,
-                customer_count: t.value(*line, f[2])?,
-                shares,
-            });
-        }
-        let t = Table::parse(
-            "charges_by_services.csv",
-            CHARGES,
-            "InternetService,MultipleLines,customer_count,charges_mean,charges_sd,p10,p50,p90",
-        )?;
-        let mut charges = Vec::new();
-        for (line, f) in &t.rows {
-            let v = |i: usize| t.value::<f64>(*line, f[i]);
-            charges.push(ChargesCell {
-                internet: t.value(*line, f[0])?,
-                multiple_lines: t.value(*line, f[1])?,
-                customer_count: v(2)?,
-                mean: v(3)?,
-                sd: v(4)?,
-                quantiles: [v(5)?, v(6)?, v(7)?],
-            });
-        }
-        let t = Table::parse(
-            "churn_by_service.csv",
-            SERVICE_CHURN,
-            "service,value,customer_count,churn_rate",
-        )?;
-        let rate = |service: &str, value: &str| -> Result<f64, String> {
-            let (line, f) = t
-                .rows
-                .iter()
-                .find(|(_, f)| f[0] == service && f[1] == value)
-                .ok_or_else(|| format!("churn_by_service.csv: no row {service},{value}"))?;
-            t.value(*line, f[3])
-        };
-        let mut add_on_churn = [0.0; 5];
-        for (k, name) in ADD_ONS.iter().enumerate() {
-            add_on_churn[k] = rate(name, "Yes")?;
-        }
-        let service_churn = ServiceChurn {
-            paperless: rate("PaperlessBilling", "Yes")?,
-            add_ons: add_on_churn,
-            multiple_lines: rate("MultipleLines", "Yes")?,
-            no_phone: rate("MultipleLines", "No phone service")?,
-        };
         let aggregates = Aggregates {
-            segments,
-            tenure,
-            add_ons,
-            charges,
-            service_churn,
+            segments: parse_segments()?,
+            tenure: parse_tenure()?,
+            add_ons: parse_add_ons()?,
+            charges: parse_charges()?,
+            service_churn: parse_service_churn()?,
         };
         aggregates.check()?;
         Ok(aggregates)
@@ -316,6 +218,131 @@ impl Aggregates {
             .find(|s| s.contract == c && s.internet == i && s.payment == p)
             .expect("every segment is present")
     }
+}
+
+/// `segments.csv`: the Contract × InternetService × PaymentMethod cells.
+fn parse_segments() -> Result<Vec<SegmentStats>, String> {
+    let t = Table::parse(
+        "segments.csv",
+        SEGMENTS,
+        "Contract,InternetService,PaymentMethod,customer_count,churn_rate,tenure_mean,\
+         tenure_sd,monthly_charges_mean,paperless_share,phone_service_share,\
+         multiple_lines_share,addon_count_mean",
+    )?;
+    let mut segments = Vec::new();
+    for (line, f) in &t.rows {
+        let v = |i: usize| t.value::<f64>(*line, f[i]);
+        segments.push(SegmentStats {
+            contract: t.value(*line, f[0])?,
+            internet: t.value(*line, f[1])?,
+            payment: t.value(*line, f[2])?,
+            customer_count: v(3)?,
+            churn_rate: v(4)?,
+            tenure_mean: v(5)?,
+            charges_mean: v(7)?,
+            paperless_share: v(8)?,
+            phone_share: v(9)?,
+            multiple_lines_share: v(10)?,
+            addon_count_mean: v(11)?,
+        });
+    }
+    Ok(segments)
+}
+
+/// `tenure_by_contract.csv`: the tenure bins of each contract.
+fn parse_tenure() -> Result<Vec<TenureBin>, String> {
+    let t = Table::parse(
+        "tenure_by_contract.csv",
+        TENURE,
+        "Contract,tenure_low,tenure_high,customer_count,churn_rate",
+    )?;
+    let mut tenure = Vec::new();
+    for (line, f) in &t.rows {
+        tenure.push(TenureBin {
+            contract: t.value(*line, f[0])?,
+            low: t.value(*line, f[1])?,
+            high: t.value(*line, f[2])?,
+            customer_count: t.value(*line, f[3])?,
+            churn_rate: t.value(*line, f[4])?,
+        });
+    }
+    Ok(tenure)
+}
+
+/// `addons_by_internet_contract.csv`: the add-on shares per
+/// InternetService × Contract cell.
+fn parse_add_ons() -> Result<Vec<AddOnCell>, String> {
+    let t = Table::parse(
+        "addons_by_internet_contract.csv",
+        ADD_ON_CELLS,
+        "InternetService,Contract,customer_count,OnlineSecurity_yes_share,\
+         OnlineBackup_yes_share,DeviceProtection_yes_share,StreamingTV_yes_share,\
+         StreamingMovies_yes_share",
+    )?;
+    let mut add_ons = Vec::new();
+    for (line, f) in &t.rows {
+        let mut shares = [0.0; 5];
+        for (k, share) in shares.iter_mut().enumerate() {
+            *share = t.value(*line, f[3 + k])?;
+        }
+        add_ons.push(AddOnCell {
+            internet: t.value(*line, f[0])?,
+            contract: t.value(*line, f[1])?,
+            customer_count: t.value(*line, f[2])?,
+            shares,
+        });
+    }
+    Ok(add_ons)
+}
+
+/// `charges_by_services.csv`: the charges per InternetService ×
+/// MultipleLines cell.
+fn parse_charges() -> Result<Vec<ChargesCell>, String> {
+    let t = Table::parse(
+        "charges_by_services.csv",
+        CHARGES,
+        "InternetService,MultipleLines,customer_count,charges_mean,charges_sd,p10,p50,p90",
+    )?;
+    let mut charges = Vec::new();
+    for (line, f) in &t.rows {
+        let v = |i: usize| t.value::<f64>(*line, f[i]);
+        charges.push(ChargesCell {
+            internet: t.value(*line, f[0])?,
+            multiple_lines: t.value(*line, f[1])?,
+            customer_count: v(2)?,
+            mean: v(3)?,
+            sd: v(4)?,
+            quantiles: [v(5)?, v(6)?, v(7)?],
+        });
+    }
+    Ok(charges)
+}
+
+/// `churn_by_service.csv`: the churn of each service's holders.
+fn parse_service_churn() -> Result<ServiceChurn, String> {
+    let t = Table::parse(
+        "churn_by_service.csv",
+        SERVICE_CHURN,
+        "service,value,customer_count,churn_rate",
+    )?;
+    let rate = |service: &str, value: &str| -> Result<f64, String> {
+        let (line, f) = t
+            .rows
+            .iter()
+            .find(|(_, f)| f[0] == service && f[1] == value)
+            .ok_or_else(|| format!("churn_by_service.csv: no row {service},{value}"))?;
+        t.value(*line, f[3])
+    };
+    let mut add_on_churn = [0.0; 5];
+    for (k, name) in ADD_ONS.iter().enumerate() {
+        add_on_churn[k] = rate(name, "Yes")?;
+    }
+    Ok(ServiceChurn {
+        paperless: rate("PaperlessBilling", "Yes")?,
+        add_ons: add_on_churn,
+        multiple_lines: rate("MultipleLines", "Yes")?,
+        no_phone: rate("MultipleLines", "No phone service")?,
+    })
 }
 
 #[cfg(test)]

@@ -524,36 +524,103 @@ fn dim_value(s: usize, dim: usize) -> usize {
     }
 }
 
+/// The shifts that carry the source structure to the configured service
+/// shares; a share the structure cannot reach is listed in `unreachable`.
 fn solve_shifts(
     st: &SourceStructure,
     plain: &Population,
     baseline: &Baseline,
     unreachable: &mut Vec<Unreachable>,
 ) -> Shifts {
-    let w = &plain.weights;
-    let share = |d: &crate::dist::Categorical<MultipleLines>, v: MultipleLines| {
-        d.probabilities()
-            .find(|(x, _)| *x == v)
-            .map_or(0.0, |x| x.1)
+    let mut solver = ShiftSolver {
+        st,
+        plain,
+        unreachable,
     };
-    let mut miss = |field: &str, target: f64, range: (f64, f64)| {
-        unreachable.push(Unreachable {
-            field: field.to_string(),
-            message: format!(
-                "a share of {target} cannot be reached with the joint structure \
-                 (reachable: {:.4} to {:.4})",
-                range.0, range.1
-            ),
-        });
-    };
-    // Every share below is a weighted sum of sigmoids of (x + shift): its
-    // derivative is the same sum of p(1 − p), returned beside it.
-    let mut solve = |field: &str, f: &dyn Fn(f64) -> (f64, f64), target: f64| -> f64 {
+    let lines = &baseline.multiple_lines;
+    let phone = solver.phone(1.0 - share(lines, MultipleLines::NoPhoneService));
+    let multi = solver.multi(phone, share(lines, MultipleLines::Yes));
+    let paperless = solver.paperless(yes_share(&baseline.paperless_billing));
+    let add_ons = solver.add_ons([
+        yes_share(&baseline.online_security),
+        yes_share(&baseline.online_backup),
+        yes_share(&baseline.device_protection),
+        yes_share(&baseline.streaming_tv),
+        yes_share(&baseline.streaming_movies),
+    ]);
+    Shifts {
+        phone,
+        multi,
+        paperless,
+        add_ons,
+    }
+}
+
+/// The share of `v` in a MultipleLines distribution.
+fn share(d: &crate::dist::Categorical<MultipleLines>, v: MultipleLines) -> f64 {
+    d.probabilities()
+        .find(|(x, _)| *x == v)
+        .map_or(0.0, |x| x.1)
+}
+
+/// The share of Yes in a Yes/No distribution.
+fn yes_share(d: &crate::dist::Categorical<novawireless_model::YesNo>) -> f64 {
+    d.probabilities()
+        .find(|(x, _)| x.is_yes())
+        .map_or(0.0, |x| x.1)
+}
+
+/// Probability `p` with its logit moved by `shift` (0 and 1 stay put).
+fn shifted(p: f64, shift: f64) -> f64 {
+    if p >= 1.0 || p <= 0.0 {
+        p
+    } else {
+        sigmoid(logit(p) + shift)
+    }
+}
+
+/// A probability with its sigmoid slope p(1 − p) (none at 0 and 1).
+fn with_slope(p: f64) -> (f64, f64) {
+    (
+        p,
+        if p >= 1.0 || p <= 0.0 {
+            0.0
+        } else {
+            p * (1.0 - p)
+        },
+    )
+}
+
+/// Sum of two (share, slope) pairs.
+fn add(a: (f64, f64), b: (f64, f64)) -> (f64, f64) {
+    (a.0 + b.0, a.1 + b.1)
+}
+
+/// The logit shifts of the services, one share at a time. Every share is a
+/// weighted sum of sigmoids of (x + shift): its derivative is the same sum
+/// of p(1 − p), returned beside it.
+struct ShiftSolver<'a> {
+    st: &'a SourceStructure,
+    plain: &'a Population,
+    unreachable: &'a mut Vec<Unreachable>,
+}
+
+impl ShiftSolver<'_> {
+    /// The shift in [-40, 40] at which `f` meets `target`; out of reach,
+    /// the nearer end, with `field` listed as unreachable.
+    fn solve(&mut self, field: &str, f: &dyn Fn(f64) -> (f64, f64), target: f64) -> f64 {
         match solve_newton(f, target, (-40.0, 40.0), 1e-11) {
             Some(x) => x,
             None => {
                 let range = (f(-40.0).0, f(40.0).0);
-                miss(field, target, range);
+                self.unreachable.push(Unreachable {
+                    field: field.to_string(),
+                    message: format!(
+                        "a share of {target} cannot be reached with the joint structure \
+                         (reachable: {:.4} to {:.4})",
+                        range.0, range.1
+                    ),
+                });
                 if target < range.0 {
                     -40.0
                 } else {
@@ -561,118 +628,96 @@ fn solve_shifts(
                 }
             }
         }
-    };
-    let shifted = |p: f64, shift: f64| {
-        if p >= 1.0 || p <= 0.0 {
-            p
-        } else {
-            sigmoid(logit(p) + shift)
-        }
-    };
-    let with_slope = |p: f64| {
-        (
-            p,
-            if p >= 1.0 || p <= 0.0 {
-                0.0
-            } else {
-                p * (1.0 - p)
-            },
-        )
-    };
-    let add = |a: (f64, f64), b: (f64, f64)| (a.0 + b.0, a.1 + b.1);
-    let phone_share = |shift: f64| -> (f64, f64) {
-        (0..SEGMENTS)
-            .map(|s| {
-                let (p, dp) = with_slope(shifted(st.phone_share[s], shift));
-                (w[s] * p, w[s] * dp)
-            })
-            .fold((0.0, 0.0), add)
-    };
-    let phone = solve(
-        "MultipleLines.No phone service",
-        &phone_share,
-        1.0 - share(&baseline.multiple_lines, MultipleLines::NoPhoneService),
-    );
-    let multi_share = |shift: f64| -> (f64, f64) {
-        (0..SEGMENTS)
-            .map(|s| {
-                let given = plain.tenure_pmf[s]
-                    .iter()
-                    .enumerate()
-                    .map(|(m, p)| {
-                        let q = sigmoid(st.multi_logit[s] + st.multi_per_month * m as f64 + shift);
-                        (p * q, p * q * (1.0 - q))
-                    })
-                    .fold((0.0, 0.0), add);
-                let phone = w[s] * shifted(st.phone_share[s], phone);
-                (phone * given.0, phone * given.1)
-            })
-            .fold((0.0, 0.0), add)
-    };
-    let multi = solve(
-        "MultipleLines.Yes",
-        &multi_share,
-        share(&baseline.multiple_lines, MultipleLines::Yes),
-    );
-    let paperless_share = |shift: f64| -> (f64, f64) {
-        (0..SEGMENTS)
-            .map(|s| {
-                let (p, dp) = with_slope(shifted(st.paperless_share[s], shift));
-                (w[s] * p, w[s] * dp)
-            })
-            .fold((0.0, 0.0), add)
-    };
-    let yes = |d: &crate::dist::Categorical<novawireless_model::YesNo>| {
-        d.probabilities()
-            .find(|(x, _)| x.is_yes())
-            .map_or(0.0, |x| x.1)
-    };
-    let paperless = solve(
-        "PaperlessBilling.Yes",
-        &paperless_share,
-        yes(&baseline.paperless_billing),
-    );
-    // Add-ons: expectation over tenure groups and the factor's nodes.
-    let nodes = normal_nodes(NOISE_LIMIT_SD);
-    let groups: Vec<Vec<(f64, f64)>> = plain
-        .tenure_pmf
-        .iter()
-        .map(|pmf| tenure_groups(pmf))
-        .collect();
-    let targets = [
-        yes(&baseline.online_security),
-        yes(&baseline.online_backup),
-        yes(&baseline.device_protection),
-        yes(&baseline.streaming_tv),
-        yes(&baseline.streaming_movies),
-    ];
-    let mut add_ons = [0.0; 5];
-    for k in 0..5 {
-        let held = |shift: f64| -> (f64, f64) {
-            let (mut total, mut slope) = (0.0, 0.0);
-            for s in 0..SEGMENTS {
-                let base = plain.add_on_logit[s][k];
-                if base == f64::NEG_INFINITY || w[s] == 0.0 {
-                    continue;
-                }
-                for &(gw, t) in &groups[s] {
-                    for &(z, wz) in &nodes {
-                        let p =
-                            sigmoid(base + shift + st.add_on_per_month * t + st.add_on_factor * z);
-                        total += w[s] * gw * wz * p;
-                        slope += w[s] * gw * wz * p * (1.0 - p);
+    }
+
+    /// Phone service: the share of customers with phone service.
+    fn phone(&mut self, target: f64) -> f64 {
+        let (st, w) = (self.st, &self.plain.weights);
+        let phone_share = |shift: f64| -> (f64, f64) {
+            (0..SEGMENTS)
+                .map(|s| {
+                    let (p, dp) = with_slope(shifted(st.phone_share[s], shift));
+                    (w[s] * p, w[s] * dp)
+                })
+                .fold((0.0, 0.0), add)
+        };
+        self.solve("MultipleLines.No phone service", &phone_share, target)
+    }
+
+    /// Multiple lines among the phone customers (at shift `phone`), over
+    /// each segment's tenure.
+    fn multi(&mut self, phone: f64, target: f64) -> f64 {
+        let (st, plain) = (self.st, self.plain);
+        let w = &plain.weights;
+        let multi_share = |shift: f64| -> (f64, f64) {
+            (0..SEGMENTS)
+                .map(|s| {
+                    let given = plain.tenure_pmf[s]
+                        .iter()
+                        .enumerate()
+                        .map(|(m, p)| {
+                            let q =
+                                sigmoid(st.multi_logit[s] + st.multi_per_month * m as f64 + shift);
+                            (p * q, p * q * (1.0 - q))
+                        })
+                        .fold((0.0, 0.0), add);
+                    let phone = w[s] * shifted(st.phone_share[s], phone);
+                    (phone * given.0, phone * given.1)
+                })
+                .fold((0.0, 0.0), add)
+        };
+        self.solve("MultipleLines.Yes", &multi_share, target)
+    }
+
+    /// Paperless billing.
+    fn paperless(&mut self, target: f64) -> f64 {
+        let (st, w) = (self.st, &self.plain.weights);
+        let paperless_share = |shift: f64| -> (f64, f64) {
+            (0..SEGMENTS)
+                .map(|s| {
+                    let (p, dp) = with_slope(shifted(st.paperless_share[s], shift));
+                    (w[s] * p, w[s] * dp)
+                })
+                .fold((0.0, 0.0), add)
+        };
+        self.solve("PaperlessBilling.Yes", &paperless_share, target)
+    }
+
+    /// The five add-ons: expectation over tenure groups and the factor's
+    /// nodes.
+    fn add_ons(&mut self, targets: [f64; 5]) -> [f64; 5] {
+        let (st, plain) = (self.st, self.plain);
+        let w = &plain.weights;
+        let nodes = normal_nodes(NOISE_LIMIT_SD);
+        let groups: Vec<Vec<(f64, f64)>> = plain
+            .tenure_pmf
+            .iter()
+            .map(|pmf| tenure_groups(pmf))
+            .collect();
+        let mut add_ons = [0.0; 5];
+        for k in 0..5 {
+            let held = |shift: f64| -> (f64, f64) {
+                let (mut total, mut slope) = (0.0, 0.0);
+                for s in 0..SEGMENTS {
+                    let base = plain.add_on_logit[s][k];
+                    if base == f64::NEG_INFINITY || w[s] == 0.0 {
+                        continue;
+                    }
+                    for &(gw, t) in &groups[s] {
+                        for &(z, wz) in &nodes {
+                            let p = sigmoid(
+                                base + shift + st.add_on_per_month * t + st.add_on_factor * z,
+                            );
+                            total += w[s] * gw * wz * p;
+                            slope += w[s] * gw * wz * p * (1.0 - p);
+                        }
                     }
                 }
-            }
-            (total, slope)
-        };
-        add_ons[k] = solve(&format!("{}.Yes", ADD_ONS[k]), &held, targets[k]);
-    }
-    Shifts {
-        phone,
-        multi,
-        paperless,
-        add_ons,
+                (total, slope)
+            };
+            add_ons[k] = self.solve(&format!("{}.Yes", ADD_ONS[k]), &held, targets[k]);
+        }
+        add_ons
     }
 }
 

@@ -173,86 +173,18 @@ impl Population {
         let total: f64 = weights.iter().sum();
         let weights: Vec<f64> = weights.iter().map(|w| w / total).collect();
         let tenure_pmf = structure.tenure_pmfs();
-        let cells: Vec<f64> = (0..SEGMENTS)
-            .flat_map(|s| {
-                let w = weights[s];
-                tenure_pmf[s].iter().map(move |p| p * w)
-            })
-            .collect();
-        let cell_table = AliasTable::new(&cells);
+        let cell_table = cell_table(&weights, &tenure_pmf);
         let tenure_tables = tenure_pmf.iter().map(|pmf| AliasTable::new(pmf)).collect();
-        let shifted = |p: f64, shift: f64| {
-            if p >= 1.0 {
-                1.0
-            } else if p <= 0.0 {
-                0.0
-            } else {
-                sigmoid(logit(p) + shift)
-            }
-        };
         let phone: Vec<f64> = (0..SEGMENTS)
             .map(|s| shifted(structure.phone_share[s], shifts.phone))
             .collect();
-        let multi: Vec<Vec<f64>> = (0..SEGMENTS)
-            .map(|s| {
-                (0..MONTHS)
-                    .map(|m| {
-                        sigmoid(
-                            structure.multi_logit[s]
-                                + structure.multi_per_month * m as f64
-                                + shifts.multi,
-                        )
-                    })
-                    .collect()
-            })
-            .collect();
+        let multi = multi_line_shares(structure, shifts.multi);
         let paperless = (0..SEGMENTS)
             .map(|s| shifted(structure.paperless_share[s], shifts.paperless))
             .collect();
-        let add_on_logit: Vec<[f64; 6]> = (0..SEGMENTS)
-            .map(|s| {
-                let (c, i, p) = segment_parts(s);
-                let (source, offset) = match i {
-                    InternetService::No if add_ons_need_internet => return [f64::NEG_INFINITY; 6],
-                    InternetService::No => (
-                        segment_index(c, InternetService::Dsl, p),
-                        NO_INTERNET_ADD_ON_OFFSET,
-                    ),
-                    _ => (s, 0.0),
-                };
-                let (_, si, _) = segment_parts(source);
-                let cell = &structure.add_on_cell_logit[c as usize * 3 + si as usize];
-                let mut out = [0.0; 6];
-                for k in 0..6 {
-                    let shift = shifts.add_ons[if k == 5 { 0 } else { k }];
-                    out[k] = cell[k] + structure.add_on_segment_logit[source] + offset + shift;
-                }
-                out
-            })
-            .collect();
-        let prices = &structure.prices;
-        let base_price = (0..SEGMENTS)
-            .map(|s| {
-                let tier = match segment_parts(s).1 {
-                    InternetService::No => 0.0,
-                    InternetService::Dsl => prices.dsl,
-                    InternetService::FiberOptic => prices.fiber_optic,
-                } + structure.price_adjustment[s];
-                // MultipleLines in declaration order: No, Yes, No phone service.
-                [
-                    tier + prices.phone,
-                    tier + prices.phone + prices.multiple_lines,
-                    tier,
-                ]
-            })
-            .collect();
-        let line_thresholds = (0..SEGMENTS)
-            .flat_map(|s| {
-                let phone: f64 = phone[s];
-                let multi: &Vec<f64> = &multi[s];
-                (0..MONTHS).map(move |m| (1.0 - phone, 1.0 - phone + phone * multi[m]))
-            })
-            .collect();
+        let add_on_logit = add_on_logits(structure, shifts, add_ons_need_internet);
+        let base_price = base_prices(structure);
+        let line_thresholds = line_thresholds(&phone, &multi);
         let add_on_inverse_odds = add_on_logit
             .iter()
             .map(|l: &[f64; 6]| l.map(|x| (-x).exp()))
@@ -383,6 +315,107 @@ impl Population {
             natural_charges: list * (1.0 + noise),
         }
     }
+}
+
+/// The alias table of the (segment, month) cells: segment-major, each
+/// segment's weight spread over its tenure months.
+fn cell_table(weights: &[f64], tenure_pmf: &[Vec<f64>]) -> AliasTable {
+    let cells: Vec<f64> = (0..SEGMENTS)
+        .flat_map(|s| {
+            let w = weights[s];
+            tenure_pmf[s].iter().map(move |p| p * w)
+        })
+        .collect();
+    AliasTable::new(&cells)
+}
+
+/// Probability `p` with its logit moved by `shift` (0 and 1 stay put).
+fn shifted(p: f64, shift: f64) -> f64 {
+    if p >= 1.0 {
+        1.0
+    } else if p <= 0.0 {
+        0.0
+    } else {
+        sigmoid(logit(p) + shift)
+    }
+}
+
+/// Per segment and tenure month, the probability of multiple lines given
+/// phone service.
+fn multi_line_shares(structure: &SourceStructure, shift: f64) -> Vec<Vec<f64>> {
+    (0..SEGMENTS)
+        .map(|s| {
+            (0..MONTHS)
+                .map(|m| {
+                    sigmoid(structure.multi_logit[s] + structure.multi_per_month * m as f64 + shift)
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Per segment, the shifted base logit of each add-on (the hidden sixth
+/// follows OnlineSecurity's shift). A segment without home internet
+/// takes its DSL twin's logits with [`NO_INTERNET_ADD_ON_OFFSET`], or
+/// holds none when add-ons need internet.
+fn add_on_logits(
+    structure: &SourceStructure,
+    shifts: &Shifts,
+    add_ons_need_internet: bool,
+) -> Vec<[f64; 6]> {
+    (0..SEGMENTS)
+        .map(|s| {
+            let (c, i, p) = segment_parts(s);
+            let (source, offset) = match i {
+                InternetService::No if add_ons_need_internet => return [f64::NEG_INFINITY; 6],
+                InternetService::No => (
+                    segment_index(c, InternetService::Dsl, p),
+                    NO_INTERNET_ADD_ON_OFFSET,
+                ),
+                _ => (s, 0.0),
+            };
+            let (_, si, _) = segment_parts(source);
+            let cell = &structure.add_on_cell_logit[c as usize * 3 + si as usize];
+            let mut out = [0.0; 6];
+            for k in 0..6 {
+                let shift = shifts.add_ons[if k == 5 { 0 } else { k }];
+                out[k] = cell[k] + structure.add_on_segment_logit[source] + offset + shift;
+            }
+            out
+        })
+        .collect()
+}
+
+/// Per segment and MultipleLines answer (No, Yes, No phone service): the
+/// price of the lines and the internet tier plus the segment's adjustment.
+fn base_prices(structure: &SourceStructure) -> Vec<[f64; 3]> {
+    let prices = &structure.prices;
+    (0..SEGMENTS)
+        .map(|s| {
+            let tier = match segment_parts(s).1 {
+                InternetService::No => 0.0,
+                InternetService::Dsl => prices.dsl,
+                InternetService::FiberOptic => prices.fiber_optic,
+            } + structure.price_adjustment[s];
+            // MultipleLines in declaration order: No, Yes, No phone service.
+            [
+                tier + prices.phone,
+                tier + prices.phone + prices.multiple_lines,
+                tier,
+            ]
+        })
+        .collect()
+}
+
+/// Per (segment, month) cell: 1 − phone and 1 − phone + phone·multi.
+fn line_thresholds(phone: &[f64], multi: &[Vec<f64>]) -> Vec<(f64, f64)> {
+    (0..SEGMENTS)
+        .flat_map(|s| {
+            let phone: f64 = phone[s];
+            let multi: &Vec<f64> = &multi[s];
+            (0..MONTHS).map(move |m| (1.0 - phone, 1.0 - phone + phone * multi[m]))
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! IBM Telco aggregates. Nothing here is tuned by hand; each quantity is the
 //! solution of an equation stated next to it (README, *Fidelity*).
 
-use super::aggregates::{Aggregates, SegmentStats};
+use super::aggregates::{Aggregates, SegmentStats, ServiceChurn};
 use super::math::{
     least_squares, logit, normal_nodes, sigmoid, solve_increasing, within_group_slope,
 };
@@ -371,114 +371,111 @@ impl SourceStructure {
         let draws = self.calibration_draws();
         let segment_targets = segment_churn_targets(segments);
         let bin_targets = bin_churn_targets(aggregates);
-        let sc = &aggregates.service_churn;
+        let service_targets = service_churn_targets(&aggregates.service_churn);
         for s in 0..SEGMENTS {
             self.churn_segment[s] = logit(segment_targets[s]);
         }
         for _ in 0..1000 {
             let before = self.churn_parameters();
-            let mut change: f64 = 0.0;
-            // Segments.
-            let mut sums = vec![(0.0, 0.0); SEGMENTS];
-            for d in &draws {
-                let p = self.churn_score(d);
-                sums[d.segment].0 += d.weight * p;
-                sums[d.segment].1 += d.weight;
-            }
-            for s in 0..SEGMENTS {
-                let step = logit(segment_targets[s]) - logit(sums[s].0 / sums[s].1);
-                self.churn_segment[s] += step;
-                change = change.max(step.abs());
-            }
-            // Tenure curves.
-            let mut sums = vec![vec![(0.0, 0.0); TENURE_BINS]; 3];
-            for d in &draws {
-                let p = self.churn_score(d);
-                let cell = &mut sums[d.contract][tenure_bin(d.month as usize)];
-                cell.0 += d.weight * p;
-                cell.1 += d.weight;
-            }
-            for c in 0..3 {
-                for k in 0..TENURE_BINS {
-                    let (churn, total) = sums[c][k];
-                    if total > 0.0 {
-                        let step = logit(bin_targets[c][k]) - logit(churn / total);
-                        self.churn_tenure_knots[c][k] += step;
-                        change = change.max(step.abs());
-                    }
-                }
-            }
+            self.update_segment_churn(&draws, &segment_targets);
+            self.update_tenure_churn(&draws, &bin_targets);
             if solve {
-                // Services: paperless, five add-ons, multiple lines, no phone.
-                let mut sums = [(0.0, 0.0); 8];
-                for d in &draws {
-                    let p = self.churn_score(d);
-                    let mut add = |j: usize| {
-                        sums[j].0 += d.weight * p;
-                        sums[j].1 += d.weight;
-                    };
-                    if d.paperless {
-                        add(0);
-                    }
-                    for k in 0..5 {
-                        if d.add_ons[k] {
-                            add(1 + k);
-                        }
-                    }
-                    match d.multiple_lines {
-                        MultipleLines::Yes => add(6),
-                        MultipleLines::NoPhoneService => add(7),
-                        MultipleLines::No => {}
-                    }
-                }
-                let targets = [
-                    sc.paperless,
-                    sc.add_ons[0],
-                    sc.add_ons[1],
-                    sc.add_ons[2],
-                    sc.add_ons[3],
-                    sc.add_ons[4],
-                    sc.multiple_lines,
-                    sc.no_phone,
-                ];
-                let e = &mut self.churn_effects;
-                let mut effects: Vec<&mut f64> = vec![&mut e.paperless_billing];
-                effects.extend(e.add_ons.iter_mut());
-                effects.push(&mut e.multiple_lines);
-                effects.push(&mut e.no_phone_service);
-                for ((effect, (churn, total)), target) in effects.into_iter().zip(sums).zip(targets)
-                {
-                    if total > 0.0 {
-                        let step = logit(target) - logit(churn / total);
-                        *effect += step;
-                        change = change.max(step.abs());
-                    }
-                }
+                self.update_service_churn(&draws, &service_targets);
             }
-            // Only differences between a contract's knots and its segments'
-            // offsets are identified: keep the knots centred.
-            for c in 0..3 {
-                let mean = self.churn_tenure_knots[c].iter().sum::<f64>() / TENURE_BINS as f64;
-                for k in &mut self.churn_tenure_knots[c] {
-                    *k -= mean;
-                }
-                for s in 0..SEGMENTS {
-                    if s / 12 == c {
-                        self.churn_segment[s] += mean;
-                    }
-                }
-            }
+            self.centre_tenure_knots();
             // Targets rounded in the source tables cannot all be met at
             // once; the updates then settle into a fixed cycle within a
             // sweep, and a sweep's net change is what must vanish.
-            let after = self.churn_parameters();
-            let net = before
-                .iter()
-                .zip(&after)
-                .map(|(a, b)| (a - b).abs())
-                .fold(0.0, f64::max);
-            if net < 1e-9 {
+            if largest_change(&before, &self.churn_parameters()) < 1e-9 {
                 break;
+            }
+        }
+    }
+
+    /// One update of the segments' churn offsets toward their targets.
+    fn update_segment_churn(&mut self, draws: &[Draw], targets: &[f64]) {
+        let mut sums = vec![(0.0, 0.0); SEGMENTS];
+        for d in draws {
+            let p = self.churn_score(d);
+            sums[d.segment].0 += d.weight * p;
+            sums[d.segment].1 += d.weight;
+        }
+        for s in 0..SEGMENTS {
+            let step = logit(targets[s]) - logit(sums[s].0 / sums[s].1);
+            self.churn_segment[s] += step;
+        }
+    }
+
+    /// One update of each contract's tenure knots toward the churn of its
+    /// tenure bins.
+    fn update_tenure_churn(&mut self, draws: &[Draw], targets: &[Vec<f64>]) {
+        let mut sums = vec![vec![(0.0, 0.0); TENURE_BINS]; 3];
+        for d in draws {
+            let p = self.churn_score(d);
+            let cell = &mut sums[d.contract][tenure_bin(d.month as usize)];
+            cell.0 += d.weight * p;
+            cell.1 += d.weight;
+        }
+        for c in 0..3 {
+            for k in 0..TENURE_BINS {
+                let (churn, total) = sums[c][k];
+                if total > 0.0 {
+                    let step = logit(targets[c][k]) - logit(churn / total);
+                    self.churn_tenure_knots[c][k] += step;
+                }
+            }
+        }
+    }
+
+    /// One update of the service effects toward the churn of each service's
+    /// holders: paperless, five add-ons, multiple lines, no phone.
+    fn update_service_churn(&mut self, draws: &[Draw], targets: &[f64; 8]) {
+        let mut sums = [(0.0, 0.0); 8];
+        for d in draws {
+            let p = self.churn_score(d);
+            let mut add = |j: usize| {
+                sums[j].0 += d.weight * p;
+                sums[j].1 += d.weight;
+            };
+            if d.paperless {
+                add(0);
+            }
+            for k in 0..5 {
+                if d.add_ons[k] {
+                    add(1 + k);
+                }
+            }
+            match d.multiple_lines {
+                MultipleLines::Yes => add(6),
+                MultipleLines::NoPhoneService => add(7),
+                MultipleLines::No => {}
+            }
+        }
+        let e = &mut self.churn_effects;
+        let mut effects: Vec<&mut f64> = vec![&mut e.paperless_billing];
+        effects.extend(e.add_ons.iter_mut());
+        effects.push(&mut e.multiple_lines);
+        effects.push(&mut e.no_phone_service);
+        for ((effect, (churn, total)), target) in effects.into_iter().zip(sums).zip(targets) {
+            if total > 0.0 {
+                let step = logit(*target) - logit(churn / total);
+                *effect += step;
+            }
+        }
+    }
+
+    /// Only differences between a contract's knots and its segments'
+    /// offsets are identified: keeps the knots centred.
+    fn centre_tenure_knots(&mut self) {
+        for c in 0..3 {
+            let mean = self.churn_tenure_knots[c].iter().sum::<f64>() / TENURE_BINS as f64;
+            for k in &mut self.churn_tenure_knots[c] {
+                *k -= mean;
+            }
+            for s in 0..SEGMENTS {
+                if s / 12 == c {
+                    self.churn_segment[s] += mean;
+                }
             }
         }
     }
@@ -605,6 +602,30 @@ pub fn tenure_groups(pmf: &[f64]) -> Vec<(f64, f64)> {
         .filter(|(w, _)| *w > 0.0)
         .map(|(w, wm)| (w, wm / w))
         .collect()
+}
+
+/// The churn targets of the services' holders, in the order of the churn
+/// effects: paperless, five add-ons, multiple lines, no phone.
+fn service_churn_targets(sc: &ServiceChurn) -> [f64; 8] {
+    [
+        sc.paperless,
+        sc.add_ons[0],
+        sc.add_ons[1],
+        sc.add_ons[2],
+        sc.add_ons[3],
+        sc.add_ons[4],
+        sc.multiple_lines,
+        sc.no_phone,
+    ]
+}
+
+/// The largest change of any parameter between two sweeps.
+fn largest_change(before: &[f64], after: &[f64]) -> f64 {
+    before
+        .iter()
+        .zip(after)
+        .map(|(a, b)| (a - b).abs())
+        .fold(0.0, f64::max)
 }
 
 /// Churn targets per segment, small segments pulled toward their
