@@ -91,10 +91,15 @@ pub fn billed_ledger_batch(
     for r in rows {
         kinds::OptText::push(&mut billing, r.billing_agreement_type);
     }
-    let at = unbilled.schema().index_of("contract_proxy")?;
+    // The one column the two variants spell differently.
+    let billed = Ledger::schema(ledger);
+    let at = (unbilled.schema().fields().iter())
+        .zip(billed.fields())
+        .position(|(a, b)| a.name() != b.name())
+        .ok_or_else(|| ArrowError::SchemaError("no column holds the billing type".into()))?;
     let mut columns = unbilled.columns().to_vec();
     columns[at] = billing.finish()?;
-    RecordBatch::try_new(Ledger::schema(ledger), columns)
+    RecordBatch::try_new(billed, columns)
 }
 
 // ---------------------------------------------------------------------------

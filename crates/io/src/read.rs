@@ -638,6 +638,17 @@ pub fn ledger_reader(path: &Path) -> Result<RowReader<LedgerRow>, InputError> {
     Ok(RowReader::new(open_ledger(path)?, ledger_row))
 }
 
+impl RowReader<LedgerRow> {
+    /// Which optional columns the ledger file carries: `imei_anomaly_type`
+    /// (step 3 has run) and `billing_agreement_type` (step 4 has run).
+    pub fn ledger_schema(&self) -> crate::LedgerSchema {
+        crate::LedgerSchema {
+            anomaly_type: self.has(crate::tables::ledger::imei_anomaly_type),
+            billing_agreement_type: self.has(crate::tables::ledger::billing_agreement_type),
+        }
+    }
+}
+
 /// Parses a ledger row.
 pub fn ledger_row(row: &Row<'_>) -> Result<LedgerRow, InputError> {
     use crate::tables::ledger as l;

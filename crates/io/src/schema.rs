@@ -94,7 +94,7 @@ impl Column {
 }
 
 /// A column of table `T`, by its position in `T::COLUMNS`: how readers and
-/// tests address a column (`tables::ledger::usage_imei`), never by number.
+/// tests address a column (`tables::lines::msisdn`), never by number.
 pub struct ColumnId<T> {
     index: usize,
     table: PhantomData<fn() -> T>,

@@ -3,7 +3,6 @@
 use crate::PipelineError;
 use novawireless::{CustomerId, LedgerRow, LineId, SWAP_BLOCK};
 use novawireless_io::read::{ledger_reader, RowReader};
-use novawireless_io::tables::ledger;
 use std::path::Path;
 
 /// Rows per group when steps 3 and 4 stream a ledger (a group of ledger
@@ -46,12 +45,12 @@ impl LedgerReader {
 
     /// Whether the ledger has `billing_agreement_type` (step 4 has run).
     pub(crate) fn billing(&self) -> bool {
-        self.rows.has(ledger::billing_agreement_type)
+        self.rows.ledger_schema().billing_agreement_type
     }
 
     /// Whether the ledger has `imei_anomaly_type` (step 3 has run).
     pub(crate) fn anomaly_type(&self) -> bool {
-        self.rows.has(ledger::imei_anomaly_type)
+        self.rows.ledger_schema().anomaly_type
     }
 
     /// Reads the next group into `rows`, with the file line of each row in

@@ -1,6 +1,7 @@
 //! The chart data of the customers table, accumulated row by row: fixed-bin
 //! histograms, churn-risk means by segment, and lines per account.
 
+use crate::columns;
 use crate::read::{Categories, CATEGORY_LIMIT, OTHER};
 use std::collections::BTreeMap;
 
@@ -42,7 +43,7 @@ impl HistogramSpec {
 /// The histograms of the report, in order.
 pub(crate) const HISTOGRAMS: [HistogramSpec; 5] = [
     HistogramSpec {
-        column: "tenure_months",
+        column: columns::TENURE_MONTHS,
         axis: "tenure_months (6-month bins)",
         low: 0,
         width: 6_000_000,
@@ -50,7 +51,7 @@ pub(crate) const HISTOGRAMS: [HistogramSpec; 5] = [
         label_every: 1,
     },
     HistogramSpec {
-        column: "monthly_charges",
+        column: columns::MONTHLY_CHARGES,
         axis: "monthly_charges (dollars, $5 bins)",
         low: 20_000_000,
         width: 5_000_000,
@@ -58,7 +59,7 @@ pub(crate) const HISTOGRAMS: [HistogramSpec; 5] = [
         label_every: 2,
     },
     HistogramSpec {
-        column: "churn_risk_score",
+        column: columns::CHURN_RISK_SCORE,
         axis: "churn_risk_score (bins of 0.05)",
         low: 0,
         width: 50_000,
@@ -66,7 +67,7 @@ pub(crate) const HISTOGRAMS: [HistogramSpec; 5] = [
         label_every: 2,
     },
     HistogramSpec {
-        column: "trust_baseline",
+        column: columns::TRUST_BASELINE,
         axis: "trust_baseline (0–100 scale, bins of 5)",
         low: 0,
         width: 5_000_000,
@@ -74,7 +75,7 @@ pub(crate) const HISTOGRAMS: [HistogramSpec; 5] = [
         label_every: 2,
     },
     HistogramSpec {
-        column: "patience",
+        column: columns::PATIENCE,
         axis: "patience (bins of 0.05)",
         low: 0,
         width: 50_000,
@@ -152,12 +153,12 @@ impl CustomerCharts {
     /// Chart accumulators for a table with this header.
     pub(crate) fn new(header: &[String]) -> Self {
         let at = |name: &str| header.iter().position(|h| h == name);
-        let churn = at("churn_risk_score");
-        let tenure = at("tenure_months");
-        let payment = at("payment_method");
-        let internet = at("internet_service");
-        let lines = at("lines_on_account");
-        let has_5g = at("has_5g_home_internet");
+        let churn = at(columns::CHURN_RISK_SCORE);
+        let tenure = at(columns::TENURE_MONTHS);
+        let payment = at(columns::PAYMENT_METHOD);
+        let internet = at(columns::INTERNET_SERVICE);
+        let lines = at(columns::LINES_ON_ACCOUNT);
+        let has_5g = at(columns::HAS_5G_HOME_INTERNET);
         CustomerCharts {
             histograms: HISTOGRAMS
                 .iter()

@@ -6,6 +6,7 @@
 //! is the same whether they were read from CSV or from Parquet.
 
 use crate::charts::{CustomerCharts, GroupMeans, Histogram, TENURE_SEGMENTS};
+use crate::columns;
 use crate::number::{decimal, grouped};
 use crate::profile::ColumnProfile;
 use crate::read::{Categories, Tally, OTHER};
@@ -127,14 +128,14 @@ pub(crate) fn render(page: &Page<'_>) -> String {
         &mut out,
         CHART_TITLES[6],
         "mean churn_risk_score per payment_method of customers",
-        "payment_method",
+        columns::PAYMENT_METHOD,
         page.charts.by_payment.as_ref(),
     );
     by_group(
         &mut out,
         CHART_TITLES[7],
         "mean churn_risk_score per internet_service of customers",
-        "internet_service",
+        columns::INTERNET_SERVICE,
         page.charts.by_internet.as_ref(),
     );
     out.push_str("</div>\n</div>\n<h2 id=\"accounts\">Accounts and agreements</h2>\n<div class=\"charts\">\n");
@@ -380,7 +381,7 @@ fn eip_terms(out: &mut String, agreements: Option<&Tally>) {
     }
     let chart = svg::columns(
         title,
-        "installment_months",
+        columns::INSTALLMENT_MONTHS,
         "agreements",
         &count_bars(counts, "agreements"),
         true,
@@ -492,16 +493,16 @@ fn at_a_glance(out: &mut String, customers: u64, profiles: &[ColumnProfile]) {
     let stats = |name: &str| column(name).and_then(|p| p.numeric);
     let percent = |x: f64| format!("{:.1}%", x * 100.0);
     let mut rows: Vec<(&str, String)> = vec![("customers", grouped(customers))];
-    if let Some(s) = stats("is_churned") {
+    if let Some(s) = stats(columns::IS_CHURNED) {
         rows.push(("churned (mean of is_churned)", percent(s.mean)));
     }
-    if let Some(s) = stats("churn_risk_score") {
+    if let Some(s) = stats(columns::CHURN_RISK_SCORE) {
         rows.push(("mean churn_risk_score", format!("{:.3}", s.mean)));
     }
-    if let Some(s) = stats("has_5g_home_internet") {
+    if let Some(s) = stats(columns::HAS_5G_HOME_INTERNET) {
         rows.push(("with 5G Home Internet", percent(s.mean)));
     }
-    if let Some(p) = column("device_payment_plan") {
+    if let Some(p) = column(columns::DEVICE_PAYMENT_PLAN) {
         if let Some((_, yes)) = p.top_values.iter().find(|(v, _)| v == "Yes") {
             if p.count > 0 {
                 rows.push((
@@ -511,19 +512,19 @@ fn at_a_glance(out: &mut String, customers: u64, profiles: &[ColumnProfile]) {
             }
         }
     }
-    if let Some(s) = stats("lines_on_account") {
+    if let Some(s) = stats(columns::LINES_ON_ACCOUNT) {
         rows.push(("mean voice lines per account", format!("{:.2}", s.mean)));
     }
-    if let Some(s) = stats("tenure_months") {
+    if let Some(s) = stats(columns::TENURE_MONTHS) {
         rows.push(("median tenure_months", decimal(s.percentiles[2])));
     }
-    if let Some(s) = stats("monthly_charges") {
+    if let Some(s) = stats(columns::MONTHLY_CHARGES) {
         rows.push(("median monthly_charges", decimal(s.percentiles[2])));
     }
-    if let Some(s) = stats("trust_baseline") {
+    if let Some(s) = stats(columns::TRUST_BASELINE) {
         rows.push(("mean trust_baseline", format!("{:.1}", s.mean)));
     }
-    if let Some(s) = stats("patience") {
+    if let Some(s) = stats(columns::PATIENCE) {
         rows.push(("mean patience", format!("{:.3}", s.mean)));
     }
     out.push_str(

@@ -65,6 +65,7 @@
 #![forbid(unsafe_code)]
 
 mod charts;
+mod columns;
 mod html;
 mod number;
 mod profile;
@@ -297,8 +298,18 @@ pub fn write_profile_locked(out_dir: &Path) -> Result<ProfileSummary, ReportErro
 
     let lines = read::tally(out_dir, LINES_FILE, format, None)?;
     let devices = read::tally(out_dir, DEVICES_FILE, format, Some("make"))?;
-    let agreements = read::tally(out_dir, AGREEMENTS_FILE, format, Some("installment_months"))?;
-    let ledger = read::tally(out_dir, LEDGER_FILE, format, Some("imei_anomaly_type"))?;
+    let agreements = read::tally(
+        out_dir,
+        AGREEMENTS_FILE,
+        format,
+        Some(columns::INSTALLMENT_MONTHS),
+    )?;
+    let ledger = read::tally(
+        out_dir,
+        LEDGER_FILE,
+        format,
+        Some(columns::IMEI_ANOMALY_TYPE),
+    )?;
     let manifest = read::tally(out_dir, MANIFEST_FILE, format, Some("defect_type"))?;
 
     let anomaly_source = match (&manifest, &ledger) {
