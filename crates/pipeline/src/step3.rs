@@ -285,11 +285,13 @@ mod tests {
             .join("../../fixtures/small/expected")
             .join(LEDGER_FILE);
         let text = fs::read_to_string(fixture).unwrap();
+        let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+        let at = |name: &str| header.iter().position(|h| *h == name).unwrap();
         let mut ledger = String::new();
         for (i, line) in text.lines().enumerate() {
             let mut fields: Vec<String> = line.split(',').map(str::to_owned).collect();
             if i > 0 {
-                for (column, prefix) in [(0, 'C'), (1, 'A')] {
+                for (column, prefix) in [(at("customer_id"), 'C'), (at("account_id"), 'A')] {
                     let n: u64 = fields[column][1..].parse().unwrap();
                     fields[column] = format!("{prefix}{:07}", 700 * (n - 1) + 1);
                 }
