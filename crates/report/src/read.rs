@@ -29,28 +29,8 @@ pub(crate) struct Table {
     record: csv::StringRecord,
 }
 
-/// The Parquet twin of a CSV file name: `customers.csv` → `customers.parquet`.
-pub(crate) fn parquet_twin(file: &str) -> String {
-    let stem = file.strip_suffix(".csv").unwrap_or(file);
-    format!("{stem}.parquet")
-}
-
-/// The format a folder's tables are read in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Format {
-    Csv,
-    Parquet,
-}
-
-impl Format {
-    /// The name of table `file` (a CSV file name) in this format.
-    fn file_name(self, file: &str) -> String {
-        match self {
-            Format::Csv => file.to_string(),
-            Format::Parquet => parquet_twin(file),
-        }
-    }
-}
+/// The format a folder's tables are read in: the io crate's.
+pub(crate) use novawireless_io::Format;
 
 /// Whether `path` exists; an error when that cannot be told.
 fn exists(path: &Path) -> Result<bool, ReportError> {
@@ -70,7 +50,7 @@ pub(crate) fn folder_format(
     receipt_format: Option<&str>,
 ) -> Result<Option<Format>, ReportError> {
     let csv = exists(&dir.join(file))?;
-    let parquet = exists(&dir.join(parquet_twin(file)))?;
+    let parquet = exists(&dir.join(Format::Parquet.file_name(file)))?;
     Ok(match (csv, parquet) {
         (true, true) if receipt_format == Some("parquet") => Some(Format::Parquet),
         (true, _) => Some(Format::Csv),
@@ -210,9 +190,12 @@ mod tests {
 
     #[test]
     fn the_parquet_twin_swaps_the_extension() {
-        assert_eq!(parquet_twin("customers.csv"), "customers.parquet");
         assert_eq!(
-            parquet_twin("master_account_ledger.csv"),
+            Format::Parquet.file_name("customers.csv"),
+            "customers.parquet"
+        );
+        assert_eq!(
+            Format::Parquet.file_name("master_account_ledger.csv"),
             "master_account_ledger.parquet"
         );
     }
