@@ -9,48 +9,12 @@
 mod common;
 
 use common::*;
-use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
 const STEP4: &str = env!("CARGO_BIN_EXE_fix_ledger_contract_proxy");
 const LEDGER: &str = "master_account_ledger.csv";
 const BACKUP: &str = "master_account_ledger__pre_contract_fix.csv";
-
-/// `line_id → billing_agreement_type` of the expected file.
-fn billing_types() -> BTreeMap<String, String> {
-    expected("billing_agreement_type.csv")
-        .lines()
-        .skip(1)
-        .map(|l| {
-            let (line, billing) = l.split_once(',').unwrap();
-            (line.to_owned(), billing.to_owned())
-        })
-        .collect()
-}
-
-/// The hand-written ledger `name` with contract_proxy replaced.
-fn fixed(name: &str) -> String {
-    let types = billing_types();
-    let mut out = String::new();
-    let ledger = expected(name);
-    let header = ledger.lines().next().unwrap();
-    let (line_id, contract) = (
-        position(header, "line_id"),
-        position(header, "contract_proxy"),
-    );
-    for (i, line) in ledger.lines().enumerate() {
-        let mut fields: Vec<&str> = line.split(',').collect();
-        if i == 0 {
-            fields[contract] = "billing_agreement_type";
-        } else {
-            fields[contract] = &types[fields[line_id]];
-        }
-        out.push_str(&fields.join(","));
-        out.push('\n');
-    }
-    out
-}
 
 fn step4(dir: &Path) -> String {
     let output = run_ok(STEP4, &[a("--out_dir"), a(dir), a("--no_params_mirror")]);
@@ -64,7 +28,7 @@ fn the_swap_ledger_gets_the_expected_billing_types() {
     let input = "master_account_ledger__anomalies__swap.csv";
     copy_ledger(input, d);
     let stdout = step4(d);
-    assert_eq!(read(&d.join(LEDGER)), fixed(input));
+    assert_eq!(read(&d.join(LEDGER)), with_billing(input));
     assert_eq!(read(&d.join(BACKUP)), expected(input));
     assert_eq!(
         snapshot(d).keys().map(String::as_str).collect::<Vec<_>>(),
@@ -100,7 +64,7 @@ fn the_step2_ledger_gets_the_same_billing_types() {
     let d = dir.path();
     copy_ledger(LEDGER, d);
     step4(d);
-    assert_eq!(read(&d.join(LEDGER)), fixed(LEDGER));
+    assert_eq!(read(&d.join(LEDGER)), with_billing(LEDGER));
     assert_eq!(read(&d.join(BACKUP)), expected(LEDGER));
 }
 
@@ -111,7 +75,7 @@ fn the_missing_ledger_keeps_its_labels() {
     let input = "master_account_ledger__anomalies__missing.csv";
     copy_ledger(input, d);
     step4(d);
-    assert_eq!(read(&d.join(LEDGER)), fixed(input));
+    assert_eq!(read(&d.join(LEDGER)), with_billing(input));
 }
 
 #[test]
@@ -167,7 +131,7 @@ fn crlf_line_ends_and_a_byte_order_mark_are_accepted() {
     add_bom(&d.join(LEDGER));
     let original = fs::read(d.join(LEDGER)).unwrap();
     step4(d);
-    assert_eq!(read(&d.join(LEDGER)), fixed(input));
+    assert_eq!(read(&d.join(LEDGER)), with_billing(input));
     assert_eq!(fs::read(d.join(BACKUP)).unwrap(), original);
 }
 
@@ -178,7 +142,7 @@ fn a_header_only_ledger_gives_a_header_only_ledger() {
     copy_ledger("master_account_ledger__anomalies__swap.csv", d);
     header_only(&d.join(LEDGER));
     step4(d);
-    let header = fixed("master_account_ledger__anomalies__swap.csv")
+    let header = with_billing("master_account_ledger__anomalies__swap.csv")
         .lines()
         .next()
         .unwrap()

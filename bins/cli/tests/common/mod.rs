@@ -272,3 +272,32 @@ pub fn step_binary(name: &str) -> &'static str {
         _ => panic!("no program is named {name}"),
     }
 }
+
+/// The hand-written ledger `name` with `contract_proxy` replaced by the
+/// hand-written `billing_agreement_type` of each line.
+pub fn with_billing(name: &str) -> String {
+    let types = expected("billing_agreement_type.csv");
+    let types: std::collections::HashMap<&str, &str> = types
+        .lines()
+        .skip(1)
+        .map(|l| l.split_once(',').unwrap())
+        .collect();
+    let mut out = String::new();
+    let ledger = expected(name);
+    let header = ledger.lines().next().unwrap();
+    let (line_id, contract) = (
+        position(header, "line_id"),
+        position(header, "contract_proxy"),
+    );
+    for (i, line) in ledger.lines().enumerate() {
+        let mut fields: Vec<&str> = line.split(',').collect();
+        fields[contract] = if i == 0 {
+            "billing_agreement_type"
+        } else {
+            types[fields[line_id]]
+        };
+        out.push_str(&fields.join(","));
+        out.push('\n');
+    }
+    out
+}
