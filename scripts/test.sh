@@ -14,6 +14,6 @@ rm -rf "$venv"
 python3 -m venv "$venv"
 "$venv/bin/pip" install --quiet --upgrade pip
 "$venv/bin/pip" install --quiet target/wheels/novawireless-*.whl \
-  pytest "pandas<3" polars "pyspark>=3.5"
+  pytest "pandas<3" polars "pyspark>=3.5" duckdb frictionless
 cd python/tests
 "../../$venv/bin/python" -m pytest -q -p no:cacheprovider

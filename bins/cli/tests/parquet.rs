@@ -6,8 +6,10 @@
 #[path = "common/mod.rs"]
 mod common;
 
+use arrow_array::cast::AsArray;
 use arrow_array::{Array, Date32Array, Float64Array, Int32Array, RecordBatch, StringArray};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use sha2::Digest;
 use std::fs::{self, File};
 use std::path::Path;
 use std::process::Command;
@@ -56,6 +58,45 @@ fn batches(path: &Path) -> Vec<RecordBatch> {
         .collect()
 }
 
+/// The bytes of a Parquet file before its footer: every page, dictionary
+/// and page index.
+fn body(path: &Path) -> Vec<u8> {
+    let mut bytes = fs::read(path).unwrap();
+    let n = bytes.len();
+    assert_eq!(&bytes[n - 4..], b"PAR1", "{}", path.display());
+    let footer = u32::from_le_bytes(bytes[n - 8..n - 4].try_into().unwrap()) as usize;
+    bytes.truncate(n - 8 - footer);
+    bytes
+}
+
+/// The footer's key-value pairs of a Parquet file.
+fn footer_pairs(path: &Path) -> std::collections::BTreeMap<String, String> {
+    let builder = ParquetRecordBatchReaderBuilder::try_new(File::open(path).unwrap()).unwrap();
+    let pairs = builder.metadata().file_metadata().key_value_metadata();
+    pairs
+        .into_iter()
+        .flatten()
+        .map(|kv| (kv.key.clone(), kv.value.clone().unwrap_or_default()))
+        .collect()
+}
+
+/// Two Parquet files hold the same pages and footer but for the provenance
+/// pairs, whose `novawireless.step` says which program wrote each.
+fn same_but_provenance(a: &Path, b: &Path, step_a: &str, step_b: &str) {
+    assert!(body(a) == body(b), "{} differs", a.display());
+    let (pa, pb) = (footer_pairs(a), footer_pairs(b));
+    assert_eq!(pa["novawireless.step"], step_a, "{}", a.display());
+    assert_eq!(pb["novawireless.step"], step_b, "{}", b.display());
+    let rest = |p: &std::collections::BTreeMap<String, String>| {
+        p.iter()
+            .filter(|(k, _)| !k.starts_with("novawireless."))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(rest(&pa), rest(&pb), "{}", a.display());
+    assert_eq!(batches(a), batches(b), "{}", a.display());
+}
+
 /// The value of a cell as the CSV writes it; floats are compared as numbers.
 fn same(array: &dyn Array, row: usize, csv: &str, what: &str) {
     if array.is_null(row) {
@@ -63,7 +104,10 @@ fn same(array: &dyn Array, row: usize, csv: &str, what: &str) {
         return;
     }
     let any = array.as_any();
-    if let Some(a) = any.downcast_ref::<StringArray>() {
+    if let Some(a) = array.as_dictionary_opt::<arrow_array::types::Int32Type>() {
+        let key = a.keys().value(row) as usize;
+        same(a.values().as_ref(), key, csv, what);
+    } else if let Some(a) = any.downcast_ref::<StringArray>() {
         assert_eq!(a.value(row), csv, "{what}");
     } else if let Some(a) = any.downcast_ref::<Int32Array>() {
         assert_eq!(a.value(row).to_string(), csv, "{what}");
@@ -143,13 +187,91 @@ fn generate_customers_writes_the_step1_tables_of_run_all_in_parquet() {
     );
     for table in &TABLES[..6] {
         let name = format!("{table}.parquet");
-        assert!(
-            fs::read(all.join(&name)).unwrap() == fs::read(step1.join(&name)).unwrap(),
-            "{name} differs"
+        same_but_provenance(
+            &all.join(&name),
+            &step1.join(&name),
+            "run_all",
+            "generate_customers",
         );
     }
     let receipt = fs::read_to_string(step1.join("customer_generation_receipt.json")).unwrap();
     assert!(receipt.contains("\"format\": \"parquet\"") && receipt.contains("lines.parquet"));
+}
+
+/// `json` without white space outside its strings.
+fn compact(json: &str) -> String {
+    let (mut out, mut in_string, mut escaped) = (String::new(), false, false);
+    for c in json.chars() {
+        if in_string {
+            in_string = escaped || c != '"';
+            escaped = !escaped && c == '\\';
+        } else if c.is_whitespace() {
+            continue;
+        } else {
+            in_string = c == '"';
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Each file names its provenance: the tool, the step, the seeds, the
+/// receipt and the SHA-256 of the receipt's parameters, which the receipt
+/// records too.
+#[test]
+fn parquet_footers_carry_the_run_provenance() {
+    let root = tempfile::tempdir().unwrap();
+    let out = root.path().join("out");
+    run_all(
+        &out,
+        &[
+            "--format",
+            "parquet",
+            "--seed",
+            "11",
+            "--anomaly_seed",
+            "12",
+        ],
+    );
+    let text = fs::read_to_string(out.join("customer_generation_receipt.json")).unwrap();
+    let receipt: serde_json::Value = serde_json::from_str(&text).unwrap();
+    // The parameters object as the receipt spells it, in its key order,
+    // without the pretty-printing's white space.
+    let start = text.find("\"parameters\": {").unwrap() + "\"parameters\": ".len();
+    let end = start + text[start..].find("\n  }").unwrap() + "\n  }".len();
+    let parameters = compact(&text[start..end]);
+    assert!(
+        parameters.starts_with("{\"n_customers\":1500,\"seed\":11,"),
+        "{parameters}"
+    );
+    let digest: String = sha2::Sha256::digest(parameters.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(receipt["parameters_sha256"], digest.as_str());
+    for table in TABLES {
+        let pairs = footer_pairs(&out.join(format!("{table}.parquet")));
+        let ours: Vec<(&str, &str)> = pairs
+            .iter()
+            .filter(|(k, _)| k.starts_with("novawireless."))
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(
+            ours,
+            [
+                ("novawireless.anomaly_seed", "12"),
+                ("novawireless.parameters_sha256", digest.as_str()),
+                ("novawireless.receipt", "customer_generation_receipt.json"),
+                ("novawireless.seed", "11"),
+                ("novawireless.step", "run_all"),
+                (
+                    "novawireless.tool",
+                    concat!("novawireless ", env!("CARGO_PKG_VERSION"))
+                ),
+            ],
+            "{table}"
+        );
+    }
 }
 
 #[test]
@@ -240,17 +362,27 @@ fn the_step_binaries_in_parquet_write_the_files_of_run_all() {
     )
     .unwrap();
     step("fix_ledger_contract_proxy", &ledger).unwrap();
-    for table in &TABLES[..10] {
+    let writers = [
+        "generate_customers",
+        "generate_customers",
+        "generate_customers",
+        "generate_customers",
+        "generate_customers",
+        "generate_customers",
+        "fix_ledger_contract_proxy",
+        "inject_imei_anomalies",
+        "inject_imei_anomalies",
+        "inject_imei_anomalies",
+    ];
+    for (table, writer) in TABLES[..10].iter().zip(writers) {
         let name = format!("{table}.parquet");
-        assert!(
-            fs::read(all.join(&name)).unwrap() == fs::read(steps.join(&name)).unwrap(),
-            "{name} differs between the steps and run_all"
-        );
+        same_but_provenance(&all.join(&name), &steps.join(&name), "run_all", writer);
     }
-    // Step 4's backup is the anomaly ledger step 3 also wrote as the base.
+    // Step 4's backup is the ledger step 3 wrote as the base: the
+    // anomaly ledger's pages.
     assert!(
-        fs::read(steps.join("master_account_ledger__pre_contract_fix.parquet")).unwrap()
-            == fs::read(steps.join("master_account_ledger__anomalies.parquet")).unwrap()
+        body(&steps.join("master_account_ledger__pre_contract_fix.parquet"))
+            == body(&steps.join("master_account_ledger__anomalies.parquet"))
     );
     for receipt in [
         "master_account_ledger_receipt.json",

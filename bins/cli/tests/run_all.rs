@@ -37,6 +37,7 @@ const ALL: &[&str] = &[
     "customer_generation_receipt.json",
     "customers.csv",
     "customers_v1.csv",
+    "datapackage.json",
     "devices.csv",
     "eip_agreements.csv",
     "imei_anomaly_examples.csv",

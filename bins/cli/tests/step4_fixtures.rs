@@ -32,7 +32,7 @@ fn the_swap_ledger_gets_the_expected_billing_types() {
     assert_eq!(read(&d.join(BACKUP)), expected(input));
     assert_eq!(
         snapshot(d).keys().map(String::as_str).collect::<Vec<_>>(),
-        vec![LEDGER, BACKUP]
+        vec![PACKAGE, LEDGER, BACKUP]
     );
     // The before/after value counts.
     let pairs: Vec<Vec<&str>> = stdout
@@ -111,7 +111,7 @@ fn in_dir_is_left_alone_and_only_the_ledger_is_mirrored() {
     let written = snapshot(&o);
     assert_eq!(
         written.keys().map(String::as_str).collect::<Vec<_>>(),
-        vec![LEDGER, BACKUP]
+        vec![PACKAGE, LEDGER, BACKUP]
     );
     let mirrored = snapshot(&params);
     assert_eq!(

@@ -121,7 +121,7 @@ impl ParquetCells {
             DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View
         );
         let (accepted, wanted) = match kind {
-            Kind::Text => (string || integer, "text"),
+            Kind::Text | Kind::Category => (string || integer, "text"),
             Kind::Int | Kind::Flag | Kind::Tac => {
                 (integer || *found == DataType::Boolean, "whole numbers")
             }

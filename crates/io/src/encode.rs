@@ -12,7 +12,7 @@ use crate::parquet::{ParquetError, ParquetTableWriter, StagedWriter};
 use crate::schema::TableDef;
 use crate::{OutputError, OutputSet, TableWriter};
 use arrow_array::RecordBatch;
-use arrow_schema::{ArrowError, SchemaRef};
+use arrow_schema::ArrowError;
 use std::str::FromStr;
 
 /// A failure to encode or write a table.
@@ -167,11 +167,9 @@ impl Encoder for Parquet {
             files.push(out.writer(&name)?);
         }
         let stem = stems.first().copied().unwrap_or("");
-        Ok(Box::new(ParquetSink::start(
-            stem,
-            Tee(files),
-            D::schema(variant),
-        )?))
+        let writer =
+            ParquetTableWriter::with_metadata(Tee(files), D::schema(variant), out.provenance())?;
+        Ok(Box::new(ParquetSink::start(stem, writer)?))
     }
 }
 
@@ -203,8 +201,7 @@ struct ParquetSink {
 }
 
 impl ParquetSink {
-    fn start(name: &str, files: Tee, schema: SchemaRef) -> Result<Self, EncodeError> {
-        let mut writer = ParquetTableWriter::new(files, schema)?;
+    fn start(name: &str, mut writer: ParquetTableWriter<Tee>) -> Result<Self, EncodeError> {
         let (batches, received) = std::sync::mpsc::sync_channel::<RecordBatch>(4);
         let done = std::thread::Builder::new()
             .name(format!("parquet {name}"))
@@ -392,7 +389,7 @@ mod tests {
         let text = std::fs::read_to_string(dir.path().join("anomaly_manifest.csv")).unwrap();
         assert_eq!(
             text,
-            "defect_id,defect_type,stage,customer_id,line_id,partner_line_id,column,\
+            "defect_id,defect_type,stage,customer_id,line_id,partner_line_id,field,\
              clean_value,injected_value\n"
         );
     }

@@ -6,6 +6,7 @@
 #![allow(non_snake_case)]
 
 use crate::format::{flag, int, money, padded, score, Field};
+use arrow_array::builder::StringDictionaryBuilder;
 use arrow_array::types::{ArrowPrimitiveType, Date32Type, Float64Type, Int32Type};
 use arrow_array::{ArrayRef, PrimitiveArray, StringArray};
 use arrow_buffer::{Buffer, NullBufferBuilder, OffsetBuffer, ScalarBuffer};
@@ -63,6 +64,43 @@ impl TextColumn {
             self.nulls.finish(),
         )?;
         Ok(Arc::new(array))
+    }
+}
+
+/// A dictionary column of `Utf8` values keyed by `Int32`: each value is
+/// spelled into a scratch buffer, then looked up in the dictionary.
+pub struct CategoryColumn {
+    builder: StringDictionaryBuilder<Int32Type>,
+    scratch: Vec<u8>,
+}
+
+impl CategoryColumn {
+    fn new(rows: usize) -> Self {
+        CategoryColumn {
+            builder: StringDictionaryBuilder::with_capacity(rows, 16, 256),
+            scratch: Vec::with_capacity(32),
+        }
+    }
+
+    fn put(&mut self, value: impl Field) {
+        self.scratch.clear();
+        value.put(&mut self.scratch);
+        match std::str::from_utf8(&self.scratch) {
+            Ok(text) => self.builder.append_value(text),
+            // Every spelling is ASCII; a value that is not stays visible.
+            Err(_) => self
+                .builder
+                .append_value(String::from_utf8_lossy(&self.scratch)),
+        }
+    }
+
+    fn null(&mut self) {
+        self.builder.append_null();
+    }
+
+    /// The finished array.
+    pub fn finish(mut self) -> Result<ArrayRef, ArrowError> {
+        Ok(Arc::new(self.builder.finish()))
     }
 }
 
@@ -206,6 +244,20 @@ kind! {
 kind! {
     /// Text or nothing (an empty cell, a null).
     OptText: Text, nullable true, TextColumn, Option<impl Field>,
+    csv(out, v) { if let Some(v) = v { v.csv(out) } }
+    push(b, v) { match v { Some(v) => b.put(v), None => b.null() } }
+}
+
+kind! {
+    /// A value of a small vocabulary, as [`Field`] spells it.
+    Category: Category, nullable false, CategoryColumn, impl Field,
+    csv(out, v) { v.csv(out) }
+    push(b, v) { b.put(v) }
+}
+
+kind! {
+    /// A value of a small vocabulary, or nothing.
+    OptCategory: Category, nullable true, CategoryColumn, Option<impl Field>,
     csv(out, v) { if let Some(v) = v { v.csv(out) } }
     push(b, v) { match v { Some(v) => b.put(v), None => b.null() } }
 }

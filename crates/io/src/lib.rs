@@ -10,7 +10,9 @@
 #![forbid(unsafe_code)]
 
 pub mod cells;
+pub mod datapackage;
 pub mod encode;
+mod footer;
 pub mod format;
 pub mod kinds;
 mod lock;

@@ -135,6 +135,7 @@ pub struct OutputSet {
     stale: Vec<PathBuf>,
     records: Vec<FileRecord>,
     direct: bool,
+    provenance: Vec<(String, String)>,
 }
 
 impl OutputSet {
@@ -198,7 +199,19 @@ impl OutputSet {
             stale: Vec::new(),
             records: Vec::new(),
             direct: false,
+            provenance: Vec::new(),
         })
+    }
+
+    /// Key-value pairs that every Parquet file started from now on carries
+    /// in its footer (README, *Parquet*: the tool, the seed, the receipt).
+    pub fn set_provenance(&mut self, pairs: Vec<(String, String)>) {
+        self.provenance = pairs;
+    }
+
+    /// The pairs of [`OutputSet::set_provenance`].
+    pub fn provenance(&self) -> &[(String, String)] {
+        &self.provenance
     }
 
     /// Writes the tables started from now on with direct I/O (`O_DIRECT`,

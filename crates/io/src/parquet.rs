@@ -19,7 +19,8 @@
 //! [`crate::OutputSet::writer`], say) with Zstandard compression. Its output
 //! depends only on the rows, not on how they were split into batches nor on
 //! the clock, and its footer names no crate version (`created_by` is
-//! [`CREATED_BY`]).
+//! [`CREATED_BY`]). Float columns record the type-defined column order, so
+//! that every reader uses their statistics (see `footer.rs`).
 //!
 //! ```
 //! use novawireless_io::parquet::ParquetTableWriter;
@@ -34,8 +35,9 @@
 //! assert!(file.starts_with(b"PAR1"));
 //! ```
 
+use crate::footer::FooterTail;
 use crate::kinds;
-use crate::schema::{Column, Kind, TableDef, Values};
+use crate::schema::{Column, TableDef, Values};
 use crate::tables::{
     Agreements, Customers, Devices, Examples, Ledger, LedgerSchema, Lines, Manifest, Usage,
 };
@@ -43,6 +45,7 @@ use arrow_schema::Schema;
 use novawireless_model::LedgerRow;
 use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
+use parquet::file::metadata::KeyValue;
 use parquet::file::properties::{EnabledStatistics, WriterProperties, WriterVersion};
 use parquet::schema::types::ColumnPath;
 use std::io::Write;
@@ -87,9 +90,9 @@ pub fn billed_ledger_batch(
                 .to_string(),
         ));
     }
-    let mut billing = kinds::OptText::builder(rows.len());
+    let mut billing = kinds::OptCategory::builder(rows.len());
     for r in rows {
-        kinds::OptText::push(&mut billing, r.billing_agreement_type);
+        kinds::OptCategory::push(&mut billing, r.billing_agreement_type);
     }
     // The one column the two variants spell differently.
     let billed = Ledger::schema(ledger);
@@ -147,7 +150,7 @@ pub fn writer_properties() -> Result<WriterProperties, ParquetError> {
         if column.values != Values::Repeated {
             builder = builder.set_column_dictionary_enabled(path(), false);
         }
-        if column.kind == Kind::Text && column.values != Values::SortKey {
+        if column.kind.is_text() && column.values != Values::SortKey {
             builder = builder.set_column_statistics_enabled(path(), EnabledStatistics::None);
         }
     }
@@ -160,7 +163,7 @@ pub fn writer_properties() -> Result<WriterProperties, ParquetError> {
 /// (a short remainder waits for the next batch), so the file's bytes depend
 /// only on its rows, never on how they were split into batches.
 pub struct ParquetTableWriter<W: Write + Send> {
-    writer: ArrowWriter<W>,
+    writer: ArrowWriter<FooterTail<W>>,
     schema: SchemaRef,
     /// Slices of the rows after the last whole block, fewer than
     /// [`BLOCK_ROWS`] in all.
@@ -172,7 +175,24 @@ pub struct ParquetTableWriter<W: Write + Send> {
 impl<W: Write + Send> ParquetTableWriter<W> {
     /// Starts a table of `schema` (one of this module's schemas) over `writer`.
     pub fn new(writer: W, schema: SchemaRef) -> Result<Self, ParquetError> {
-        let writer = ArrowWriter::try_new(writer, schema.clone(), Some(writer_properties()?))?;
+        Self::with_metadata(writer, schema, &[])
+    }
+
+    /// [`ParquetTableWriter::new`], with `pairs` in the footer's key-value
+    /// metadata (after the Arrow schema the writer puts there).
+    pub fn with_metadata(
+        writer: W,
+        schema: SchemaRef,
+        pairs: &[(String, String)],
+    ) -> Result<Self, ParquetError> {
+        let mut writer = ArrowWriter::try_new(
+            FooterTail::new(writer),
+            schema.clone(),
+            Some(writer_properties()?),
+        )?;
+        for (key, value) in pairs {
+            writer.append_key_value_metadata(KeyValue::new(key.clone(), value.clone()));
+        }
         Ok(ParquetTableWriter {
             writer,
             schema,
@@ -232,7 +252,11 @@ impl<W: Write + Send> ParquetTableWriter<W> {
     /// [`StagedWriter`] goes on to [`crate::OutputSet::finish_writer`]).
     pub fn into_inner(mut self) -> Result<(W, u64), ParquetError> {
         self.write_pending()?;
-        let mut inner = self.writer.into_inner()?;
+        // The last row group goes to the file; what follows it (page
+        // indexes and footer) is held until its column orders are set.
+        self.writer.flush()?;
+        self.writer.inner_mut().hold();
+        let mut inner = self.writer.into_inner()?.release()?;
         inner.flush()?;
         Ok((inner, self.rows))
     }
@@ -286,7 +310,8 @@ mod tests {
     /// must be stored alike wherever it is declared.
     #[test]
     fn a_column_name_is_stored_alike_in_every_table() {
-        let mut seen: std::collections::BTreeMap<&str, (Kind, Values)> = Default::default();
+        let mut seen: std::collections::BTreeMap<&str, (crate::schema::Kind, Values)> =
+            Default::default();
         for c in declared_columns() {
             let first = *seen.entry(c.name).or_insert((c.kind, c.values));
             assert_eq!(first, (c.kind, c.values), "{}", c.name);

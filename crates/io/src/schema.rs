@@ -19,8 +19,12 @@ use std::sync::Arc;
 /// accepts in it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
-    /// Text: ids, IMEIs, MSISDNs, enums, Yes/No (`Utf8`).
+    /// Text: ids, IMEIs, MSISDNs (`Utf8`).
     Text,
+    /// Text from a small vocabulary: enums, Yes/No, labels (an Arrow
+    /// dictionary of `Utf8` keyed by `Int32`, so that pandas reads a
+    /// `category` and polars a `Categorical`).
+    Category,
     /// A whole number (`Int32`).
     Int,
     /// A 0/1 flag (`Int32`, so that flags can be summed).
@@ -36,10 +40,18 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Whether the column holds text (in either Arrow type).
+    pub const fn is_text(self) -> bool {
+        matches!(self, Kind::Text | Kind::Category)
+    }
+
     /// The Arrow type of the column in Parquet.
-    pub const fn data_type(self) -> DataType {
+    pub fn data_type(self) -> DataType {
         match self {
             Kind::Text => DataType::Utf8,
+            Kind::Category => {
+                DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8))
+            }
             Kind::Int | Kind::Flag | Kind::Tac => DataType::Int32,
             Kind::Money | Kind::Score => DataType::Float64,
             Kind::Date => DataType::Date32,

@@ -24,21 +24,21 @@ table! {
         [sort_key] account_id: Text = c.account_id,
         tenure_months: Int = c.tenure_months,
         monthly_charges: Money = c.monthly_charges,
-        paperless_billing: Text = c.paperless_billing,
-        payment_method: Text = c.payment_method,
-        contract_proxy: Text = c.contract_proxy,
-        internet_service: Text = c.internet_service(),
+        paperless_billing: Category = c.paperless_billing,
+        payment_method: Category = c.payment_method,
+        contract_proxy: Category = c.contract_proxy,
+        internet_service: Category = c.internet_service(),
         has_5g_home_internet: Flag = c.has_5g_home_internet,
         lines_on_account: Int = c.lines_on_account,
-        device_payment_plan: Text = c.device_payment_plan,
+        device_payment_plan: Category = c.device_payment_plan,
         device_term_months: Int = c.device_term_months,
         device_months_remaining: Int = c.device_months_remaining,
         device_monthly_payment: Money = c.device_monthly_payment,
-        OnlineSecurity: Text = c.online_security,
-        OnlineBackup: Text = c.online_backup,
-        DeviceProtection: Text = c.device_protection,
-        StreamingTV: Text = c.streaming_tv,
-        StreamingMovies: Text = c.streaming_movies,
+        OnlineSecurity: Category = c.online_security,
+        OnlineBackup: Category = c.online_backup,
+        DeviceProtection: Category = c.device_protection,
+        StreamingTV: Category = c.streaming_tv,
+        StreamingMovies: Category = c.streaming_movies,
         churn_risk_score: Score = c.churn_risk_score,
         trust_baseline: Score = c.trust_baseline,
         patience: Score = c.patience,
@@ -55,8 +55,8 @@ table! {
         [sort_key] customer_id: Text = l.customer_id,
         [sort_key] account_id: Text = l.account_id,
         [unique] msisdn: Text = l.msisdn,
-        product_type: Text = l.product_type,
-        status: Text = l.status,
+        product_type: Category = l.product_type,
+        status: Category = l.status,
         company_owned_equipment_flag: Flag = l.company_owned_equipment_flag,
         [unique] current_imei: Text = l.current_imei,
     }
@@ -70,10 +70,10 @@ table! {
     } {
         [unique] device_id: Text = d.device_id,
         [unique] imei: Text = d.imei,
-        device_category: Text = d.device_category,
+        device_category: Category = d.device_category,
         tac: Tac = d.imei.tac(),
-        make: OptText = catalogue.map(|m| m.make),
-        model: OptText = catalogue.map(|m| m.model),
+        make: OptCategory = catalogue.map(|m| m.make),
+        model: OptCategory = catalogue.map(|m| m.model),
     }
 }
 
@@ -86,8 +86,8 @@ table! {
         [sort_key] line_id: Text = a.line_id,
         [unique] msisdn: Text = a.msisdn,
         [unique] eip_imei: Text = a.eip_imei,
-        product_type: Text = a.product_type,
-        eip_status: Text = a.eip_status,
+        product_type: Category = a.product_type,
+        eip_status: Category = a.eip_status,
         installment_months: Int = a.installment_months,
     }
 }
@@ -99,7 +99,7 @@ table! {
         [sort_key] account_id: Text = u.account_id,
         [sort_key] line_id: Text = u.line_id,
         [unique] msisdn: Text = u.msisdn,
-        product_type: Text = u.product_type,
+        product_type: Category = u.product_type,
         [unique] usage_imei: OptText = u.usage_imei,
         usage_snapshot_date: Date = u.usage_snapshot_date,
         imei_line_mismatch_flag: Flag = u.imei_line_mismatch_flag,
@@ -141,8 +141,8 @@ table! {
         [sort_key] account_id: Text = r.line.account_id,
         [sort_key] line_id: Text = r.line.line_id,
         [unique] msisdn: Text = r.line.msisdn,
-        product_type: Text = r.line.product_type,
-        status: Text = r.line.status,
+        product_type: Category = r.line.product_type,
+        status: Category = r.line.status,
         [unique] agreement_number: OptText = a.map(|a| a.agreement_number),
         [unique] eip_imei: OptText = a.map(|a| a.eip_imei),
         [unique] usage_imei: OptText = r.usage_imei(),
@@ -155,39 +155,39 @@ table! {
         [unique] current_imei: Text = r.line.current_imei,
         tenure_months: Int = c.tenure_months,
         monthly_charges: Money = c.monthly_charges,
-        paperless_billing: Text = c.paperless_billing,
-        payment_method: Text = c.payment_method,
+        paperless_billing: Category = c.paperless_billing,
+        payment_method: Category = c.payment_method,
         [if !s.billing_agreement_type]
-        contract_proxy: Text = c.contract_proxy,
+        contract_proxy: Category = c.contract_proxy,
         [if s.billing_agreement_type] [optional]
-        billing_agreement_type: OptText = r.billing_agreement_type,
-        internet_service: Text = c.internet_service(),
+        billing_agreement_type: OptCategory = r.billing_agreement_type,
+        internet_service: Category = c.internet_service(),
         has_5g_home_internet: Flag = c.has_5g_home_internet,
         lines_on_account: Int = c.lines_on_account,
-        device_payment_plan: Text = c.device_payment_plan,
+        device_payment_plan: Category = c.device_payment_plan,
         device_term_months: Int = c.device_term_months,
         device_months_remaining: Int = c.device_months_remaining,
         device_monthly_payment: Money = c.device_monthly_payment,
-        OnlineSecurity: Text = c.online_security,
-        OnlineBackup: Text = c.online_backup,
-        DeviceProtection: Text = c.device_protection,
-        StreamingTV: Text = c.streaming_tv,
-        StreamingMovies: Text = c.streaming_movies,
+        OnlineSecurity: Category = c.online_security,
+        OnlineBackup: Category = c.online_backup,
+        DeviceProtection: Category = c.device_protection,
+        StreamingTV: Category = c.streaming_tv,
+        StreamingMovies: Category = c.streaming_movies,
         churn_risk_score: Score = c.churn_risk_score,
         trust_baseline: Score = c.trust_baseline,
         patience: Score = c.patience,
         is_churned: Flag = c.is_churned,
         repeat_contacts_30d: Int = c.repeat_contacts_30d,
         last_call_day_index: Int = c.last_call_day_index,
-        product_type_eip: OptText = a.map(|a| a.product_type),
-        eip_status: OptText = a.map(|a| a.eip_status),
+        product_type_eip: OptCategory = a.map(|a| a.product_type),
+        eip_status: OptCategory = a.map(|a| a.eip_status),
         installment_months: OptInt = a.map(|a| a.installment_months),
-        product_type_usage: OptText = u.map(|u| u.product_type),
+        product_type_usage: OptCategory = u.map(|u| u.product_type),
         usage_snapshot_date: OptDate = u.map(|u| u.usage_snapshot_date),
         imei_line_mismatch_flag: OptFlag = u.map(|u| u.imei_line_mismatch_flag),
         [unique] usage_eip_agreement_number: OptText = u.and_then(|u| u.usage_eip_agreement_number),
         [if s.anomaly_type] [optional]
-        imei_anomaly_type: OptText = r.imei_anomaly_type,
+        imei_anomaly_type: OptCategory = r.imei_anomaly_type,
     }
 }
 
@@ -200,7 +200,7 @@ table! {
     } {
         [sort_key] customer_id: Text = r.line.customer_id,
         [sort_key] line_id: Text = r.line.line_id,
-        product_type: Text = r.line.product_type,
+        product_type: Category = r.line.product_type,
         [unique] agreement_number: OptText = a.map(|a| a.agreement_number),
         [unique] eip_imei: OptText = a.map(|a| a.eip_imei),
         [unique] usage_imei: OptText = r.usage_imei(),
@@ -208,21 +208,22 @@ table! {
         missing_usage_imei_flag: Flag = f.missing_usage_imei,
         eip_mismatch_flag: Flag = f.eip_mismatch,
         upstream_friction_risk_flag: Flag = f.upstream_friction_risk,
-        imei_anomaly_type: OptText = r.imei_anomaly_type,
+        imei_anomaly_type: OptCategory = r.imei_anomaly_type,
     }
 }
 
 table! {
     /// `anomaly_manifest.csv`: one row per injected defect, with the clean
-    /// and injected values of the changed column.
+    /// and injected values of the changed ledger field (`field`, not the
+    /// SQL keyword `column`).
     pub Manifest, mod manifest (d: Defect) {
         [sort_key] defect_id: Text = d.id(),
-        defect_type: Text = d.defect_type,
+        defect_type: Category = d.defect_type,
         stage: Int = d.defect_type.stage(),
         [sort_key] customer_id: Text = d.customer_id,
         [sort_key] line_id: Text = d.line_id,
         [unique] partner_line_id: OptText = d.partner_line_id,
-        column: Text = "usage_imei",
+        field: Category = "usage_imei",
         [unique] clean_value: OptText = d.clean_value,
         [unique] injected_value: OptText = d.injected_value,
     }
@@ -306,7 +307,7 @@ mod tests {
             "billing_agreement_type"
         );
         assert_eq!(customers::StreamingTV.name(), "StreamingTV");
-        assert_eq!(manifest::column.name(), "column");
+        assert_eq!(manifest::field.name(), "field");
         let optional: Vec<&str> = Ledger::COLUMNS
             .iter()
             .filter(|c| c.presence == crate::schema::Presence::Optional)

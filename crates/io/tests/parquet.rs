@@ -253,6 +253,28 @@ fn expected_type(column: &str) -> DataType {
         | "trust_baseline"
         | "patience" => DataType::Float64,
         "usage_snapshot_date" => DataType::Date32,
+        "paperless_billing"
+        | "payment_method"
+        | "contract_proxy"
+        | "billing_agreement_type"
+        | "internet_service"
+        | "device_payment_plan"
+        | "OnlineSecurity"
+        | "OnlineBackup"
+        | "DeviceProtection"
+        | "StreamingTV"
+        | "StreamingMovies"
+        | "product_type"
+        | "product_type_eip"
+        | "product_type_usage"
+        | "status"
+        | "eip_status"
+        | "device_category"
+        | "make"
+        | "model"
+        | "imei_anomaly_type"
+        | "defect_type"
+        | "field" => DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8)),
         _ => DataType::Utf8,
     }
 }
@@ -340,6 +362,12 @@ fn compare(table: &Table, schema: &SchemaRef, batches: &[RecordBatch]) -> Vec<(b
                 match column.data_type() {
                     DataType::Utf8 => {
                         assert_eq!(column.as_string::<i32>().value(i), field, "{}", at())
+                    }
+                    DataType::Dictionary(..) => {
+                        let dictionary = column.as_dictionary::<Int32Type>();
+                        let key = dictionary.keys().value(i) as usize;
+                        let values = dictionary.values().as_string::<i32>();
+                        assert_eq!(values.value(key), field, "{}", at())
                     }
                     DataType::Int32 => {
                         let v = column.as_primitive::<Int32Type>().value(i);
@@ -516,4 +544,70 @@ fn an_unfinished_writer_leaves_nothing_behind() {
         // Dropped without commit.
     }
     assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+/// Every reader sees the float statistics: float columns record the
+/// type-defined column order (a reader that does not know the IEEE 754
+/// total order ignores the statistics), and those statistics hold each row
+/// group's minimum and maximum.
+#[test]
+fn float_columns_record_the_type_defined_order_and_their_range() {
+    use parquet::basic::{ColumnOrder, SortOrder, Type};
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    use parquet::file::statistics::Statistics;
+
+    let population = population(300);
+    let all = all_tables(&population);
+    let customers = all.iter().find(|t| t.name == "customers").unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("customers.parquet");
+    fs::write(
+        &path,
+        parquet_bytes(&customers.schema, std::slice::from_ref(&customers.batch)),
+    )
+    .unwrap();
+    let reader = SerializedFileReader::new(File::open(&path).unwrap()).unwrap();
+    let metadata = reader.metadata();
+    let orders = metadata.file_metadata().column_orders().unwrap();
+    let schema = metadata.file_metadata().schema_descr();
+    let mut floats = 0;
+    for (i, order) in orders.iter().enumerate() {
+        let column = schema.column(i);
+        if column.physical_type() != Type::DOUBLE {
+            assert!(!matches!(order, ColumnOrder::IEEE_754_TOTAL_ORDER));
+            continue;
+        }
+        floats += 1;
+        assert_eq!(
+            *order,
+            ColumnOrder::TYPE_DEFINED_ORDER(SortOrder::SIGNED),
+            "{}",
+            column.name()
+        );
+        let values = customers
+            .batch
+            .column_by_name(column.name())
+            .unwrap()
+            .as_primitive::<Float64Type>();
+        let low = values
+            .values()
+            .iter()
+            .copied()
+            .fold(f64::INFINITY, f64::min);
+        let high = values
+            .values()
+            .iter()
+            .copied()
+            .fold(f64::NEG_INFINITY, f64::max);
+        let Some(Statistics::Double(stats)) = metadata.row_group(0).column(i).statistics() else {
+            panic!("{}: no statistics", column.name());
+        };
+        assert_eq!(
+            (stats.min_opt(), stats.max_opt()),
+            (Some(&low), Some(&high)),
+            "{}",
+            column.name()
+        );
+    }
+    assert_eq!(floats, 5);
 }

@@ -285,6 +285,12 @@ impl TextTable {
                 DataType::Date32 => Arc::new(Date32Array::from(
                     cells.iter().map(|c| c.map(days)).collect::<Vec<_>>(),
                 )),
+                DataType::Dictionary(..) => Arc::new(
+                    cells
+                        .iter()
+                        .copied()
+                        .collect::<arrow_array::DictionaryArray<Int32Type>>(),
+                ),
                 other => panic!("no column of type {other} in the crate's schemas"),
             };
             fields.push(Field::new(column, data_type, true));

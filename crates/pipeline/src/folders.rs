@@ -55,7 +55,17 @@ pub(crate) fn commit(
             })
         })?;
     }
-    Ok(out.commit()?)
+    let dir = out.dir().to_path_buf();
+    let records = out.commit()?;
+    // The data dictionary of what the folder now holds, in the format of
+    // the tables just written.
+    let format = records
+        .iter()
+        .find_map(|r| Format::stem(&r.path).map(|(_, format)| format));
+    if let Some(format) = format {
+        crate::package::write_package(&dir, format)?;
+    }
+    Ok(records)
 }
 
 /// Runs `run` holding exclusive locks on `out_dir` and `mirror_dir` (see

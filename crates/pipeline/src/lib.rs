@@ -13,6 +13,8 @@ mod folders;
 mod in_memory;
 mod ledger_reader;
 mod outputs;
+mod package;
+mod provenance;
 mod run_all;
 mod sinks;
 mod step1;
@@ -33,6 +35,7 @@ pub use novawireless::{
     AnomalyParams, AnomalySummary, BillingCounts, FlagCounts, Step1Counts, SWAP_BLOCK,
 };
 pub use novawireless_io::encode::EncodeError;
+pub use package::PACKAGE_FILE;
 pub use run_all::{direct_io_pays, run_all, run_all_with, RunAllOptions, RunAllReport, Shard};
 pub use step1::{generate_customers, generate_customers_with, GenerateOptions, Step1Report};
 pub use step2::build_master_account_ledger;

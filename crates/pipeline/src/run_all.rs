@@ -8,12 +8,12 @@
 
 use crate::files::{
     ANOMALY_LEDGER_FILE, ANOMALY_RECEIPT, CLEAN_LEDGER_FILE, EXAMPLES_FILE, LEDGER_FILE,
-    LEDGER_RECEIPT, MANIFEST_FILE, STEP1_FILES,
+    LEDGER_RECEIPT, MANIFEST_FILE, STEP1_FILES, STEP1_RECEIPT,
 };
 use crate::outputs::{run_formatted, Table, TableSinks};
-use crate::step1::write_step1_receipt;
+use crate::step1::{step1_parameters, write_step1_receipt};
 use crate::step2::write_ledger_receipt;
-use crate::step3::write_anomaly_receipt;
+use crate::step3::{anomaly_parameters, write_anomaly_receipt};
 use crate::{load_baseline, Format, GenerateOptions, PipelineError};
 use novawireless::SWAP_BLOCK;
 use novawireless::{
@@ -186,6 +186,20 @@ fn run_all_unlocked(
                 .saturating_mul(bytes_per_customer(options.format)),
         )
     }));
+    let parameters = step1_parameters(
+        &options.generate,
+        options.shard,
+        job.generator().joint_model().churn_shift(),
+    );
+    out.set_provenance(crate::provenance::pairs(
+        "run_all",
+        STEP1_RECEIPT,
+        &parameters,
+        &[
+            ("seed", options.generate.seed),
+            ("anomaly_seed", options.anomalies.seed),
+        ],
+    ));
     let counts = write_tables(&job, options, &mut out, progress)?;
     let anomalies = write_receipts(&mut out, options, &job, &counts, out_dir)?;
     remove_stale_outputs(&mut out, options);
@@ -298,14 +312,12 @@ fn write_receipts(
             .cloned()
             .collect()
     };
-    write_step1_receipt(
-        out,
+    let parameters = step1_parameters(
         &options.generate,
         options.shard,
         job.generator().joint_model().churn_shift(),
-        counts.step1,
-        &pick(&STEP1_FILES[..6]),
-    )?;
+    );
+    write_step1_receipt(out, parameters, counts.step1, &pick(&STEP1_FILES[..6]))?;
     write_ledger_receipt(
         out,
         out_dir,
@@ -315,11 +327,10 @@ fn write_receipts(
         format,
     )?;
     let summary = counts.summary();
+    let parameters = anomaly_parameters(out, &options.anomalies, true, out_dir, format);
     write_anomaly_receipt(
         out,
-        &options.anomalies,
-        true,
-        out_dir,
+        parameters,
         summary,
         &pick(&[
             ANOMALY_LEDGER_FILE,
@@ -328,7 +339,6 @@ fn write_receipts(
             LEDGER_FILE,
             CLEAN_LEDGER_FILE,
         ]),
-        format,
     )?;
     Ok(summary)
 }

@@ -43,7 +43,7 @@ pub struct Step1Report {
 }
 
 #[derive(Serialize)]
-struct Step1Parameters<'a> {
+pub(crate) struct Step1Parameters<'a> {
     n_customers: u64,
     seed: u64,
     month_to_month_plan_rate: f64,
@@ -70,6 +70,9 @@ struct Step1Receipt<'a> {
     step: &'a str,
     tool: &'a str,
     parameters: Step1Parameters<'a>,
+    /// SHA-256 of `parameters` as written here (README, *Parquet*): every
+    /// Parquet file of the step carries it.
+    parameters_sha256: String,
     row_counts: Step1Counts,
     files: &'a [FileRecord],
 }
@@ -118,28 +121,63 @@ fn generate_customers_unlocked(
     out.set_direct_io(crate::direct_io_pays(
         options.n_customers.saturating_mul(bytes_per_customer),
     ));
+    let parameters = step1_parameters(options, None, job.generator().joint_model().churn_shift());
+    out.set_provenance(crate::provenance::pairs(
+        "generate_customers",
+        STEP1_RECEIPT,
+        &parameters,
+        &[("seed", options.seed)],
+    ));
     let mut sinks = TableSinks::open(&mut out, options.format, &Table::STEP1)?;
     let counts = run_formatted(&job, options.format, progress, |o| sinks.put(o))?.step1;
     sinks.finish(&mut out)?;
     let files = out.records().to_vec();
-    write_step1_receipt(
-        &mut out,
-        options,
-        None,
-        job.generator().joint_model().churn_shift(),
-        counts,
-        &files,
-    )?;
+    write_step1_receipt(&mut out, parameters, counts, &files)?;
     crate::commit(out, None, &[] as &[&str])?;
     Ok(Step1Report { counts, files })
+}
+
+/// The step-1 receipt's `parameters`.
+pub(crate) fn step1_parameters(
+    options: &GenerateOptions,
+    shard: Option<crate::run_all::Shard>,
+    churn_intercept_shift: f64,
+) -> Step1Parameters<'_> {
+    Step1Parameters {
+        n_customers: options.n_customers,
+        seed: options.seed,
+        month_to_month_plan_rate: options.params.month_to_month_plan_rate,
+        p_inject_eip_usage_mismatch: options.params.p_inject_eip_usage_mismatch,
+        p_voice_eip_attach_if_plan: options.params.p_voice_eip_attach_if_plan,
+        usage_snapshot_date: options.params.usage_snapshot_date.to_string(),
+        config: options
+            .config
+            .as_ref()
+            .map_or("embedded baseline".into(), |p| {
+                p.file_name().map_or_else(
+                    || p.display().to_string(),
+                    |n| n.to_string_lossy().into_owned(),
+                )
+            }),
+        config_sha256: options
+            .config
+            .as_ref()
+            .and_then(|p| std::fs::read(p).ok())
+            .map(|bytes| novawireless_io::sha256_hex(&bytes)),
+        shard: shard.map(|s| s.to_string()),
+        shard_customers: shard.map(|s| {
+            let r = s.range(options.n_customers);
+            [r.start, r.end]
+        }),
+        churn_intercept_shift,
+        format: options.format.as_str(),
+    }
 }
 
 /// Writes the step-1 receipt listing `files`.
 pub(crate) fn write_step1_receipt(
     out: &mut OutputSet,
-    options: &GenerateOptions,
-    shard: Option<crate::run_all::Shard>,
-    churn_intercept_shift: f64,
+    parameters: Step1Parameters<'_>,
     counts: Step1Counts,
     files: &[FileRecord],
 ) -> Result<(), PipelineError> {
@@ -147,35 +185,8 @@ pub(crate) fn write_step1_receipt(
         dataset: "novawireless_customers",
         step: "generate_customers",
         tool: TOOL,
-        parameters: Step1Parameters {
-            n_customers: options.n_customers,
-            seed: options.seed,
-            month_to_month_plan_rate: options.params.month_to_month_plan_rate,
-            p_inject_eip_usage_mismatch: options.params.p_inject_eip_usage_mismatch,
-            p_voice_eip_attach_if_plan: options.params.p_voice_eip_attach_if_plan,
-            usage_snapshot_date: options.params.usage_snapshot_date.to_string(),
-            config: options
-                .config
-                .as_ref()
-                .map_or("embedded baseline".into(), |p| {
-                    p.file_name().map_or_else(
-                        || p.display().to_string(),
-                        |n| n.to_string_lossy().into_owned(),
-                    )
-                }),
-            config_sha256: options
-                .config
-                .as_ref()
-                .and_then(|p| std::fs::read(p).ok())
-                .map(|bytes| novawireless_io::sha256_hex(&bytes)),
-            shard: shard.map(|s| s.to_string()),
-            shard_customers: shard.map(|s| {
-                let r = s.range(options.n_customers);
-                [r.start, r.end]
-            }),
-            churn_intercept_shift,
-            format: options.format.as_str(),
-        },
+        parameters_sha256: crate::provenance::parameters_sha256(&parameters),
+        parameters,
         row_counts: counts,
         files,
     };

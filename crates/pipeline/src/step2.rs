@@ -19,6 +19,8 @@ struct LedgerReceipt<'a> {
     step: &'a str,
     tool: &'a str,
     parameters: LedgerParameters<'a>,
+    /// SHA-256 of `parameters` (README, *Parquet*).
+    parameters_sha256: String,
     row_counts: FlagCounts,
     /// In a `run_all` output the listed ledger is the final one: its flags
     /// after steps 3 and 4, beside the step-2 counts above.
@@ -28,9 +30,21 @@ struct LedgerReceipt<'a> {
 }
 
 #[derive(Serialize)]
-struct LedgerParameters<'a> {
+pub(crate) struct LedgerParameters<'a> {
     in_dir: String,
     format: &'a str,
+}
+
+/// The step-2 receipt's `parameters`, for output into `out`.
+pub(crate) fn ledger_parameters(
+    out: &OutputSet,
+    in_dir: &Path,
+    format: crate::Format,
+) -> LedgerParameters<'static> {
+    LedgerParameters {
+        in_dir: crate::input_folder(in_dir, out.dir()),
+        format: format.as_str(),
+    }
 }
 
 /// Writes the step-2 receipt listing `files`.
@@ -42,14 +56,13 @@ pub(crate) fn write_ledger_receipt(
     files: &[FileRecord],
     format: crate::Format,
 ) -> Result<(), PipelineError> {
+    let parameters = ledger_parameters(out, in_dir, format);
     let receipt = LedgerReceipt {
         dataset: "novawireless_master_account_ledger",
         step: "build_master_account_ledger",
         tool: TOOL,
-        parameters: LedgerParameters {
-            in_dir: crate::input_folder(in_dir, out.dir()),
-            format: format.as_str(),
-        },
+        parameters_sha256: crate::provenance::parameters_sha256(&parameters),
+        parameters,
         row_counts: counts,
         final_ledger_counts,
         files,
@@ -459,6 +472,12 @@ fn build(
     let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
     out.set_direct_io(crate::direct_io_pays(size_of(&inputs)));
     let schema = LedgerSchema::default();
+    out.set_provenance(crate::provenance::pairs(
+        "build_master_account_ledger",
+        LEDGER_RECEIPT,
+        &ledger_parameters(&out, in_dir, format),
+        &[],
+    ));
     let mut sink = Sink::ledger(&mut out, format, &[LEDGER_FILE], schema)?;
     let mut part = Part::default();
     let mut counts = FlagCounts::default();

@@ -73,7 +73,7 @@ impl AnomalyWriters {
 }
 
 #[derive(Serialize)]
-struct AnomalyParameters<'a> {
+pub(crate) struct AnomalyParameters<'a> {
     seed: u64,
     p_mismatch: f64,
     p_missing: f64,
@@ -89,33 +89,44 @@ struct AnomalyReceipt<'a> {
     step: &'a str,
     tool: &'a str,
     parameters: AnomalyParameters<'a>,
+    /// SHA-256 of `parameters` (README, *Parquet*).
+    parameters_sha256: String,
     realised: AnomalySummary,
     files: &'a [FileRecord],
+}
+
+/// The step-3 receipt's `parameters`, for output into `out`.
+pub(crate) fn anomaly_parameters(
+    out: &OutputSet,
+    params: &AnomalyParams,
+    overwrite_base: bool,
+    in_dir: &Path,
+    format: crate::Format,
+) -> AnomalyParameters<'static> {
+    AnomalyParameters {
+        seed: params.seed,
+        p_mismatch: params.p_mismatch,
+        p_missing: params.p_missing,
+        within_customer_only: params.within_customer_only,
+        overwrite_base,
+        in_dir: crate::input_folder(in_dir, out.dir()),
+        format: format.as_str(),
+    }
 }
 
 /// Writes the step-3 receipt listing the files recorded so far.
 pub(crate) fn write_anomaly_receipt(
     out: &mut OutputSet,
-    params: &AnomalyParams,
-    overwrite_base: bool,
-    in_dir: &Path,
+    parameters: AnomalyParameters<'_>,
     summary: AnomalySummary,
     files: &[FileRecord],
-    format: crate::Format,
 ) -> Result<(), PipelineError> {
     let receipt = AnomalyReceipt {
         dataset: "novawireless_master_account_ledger",
         step: "inject_imei_anomalies",
         tool: TOOL,
-        parameters: AnomalyParameters {
-            seed: params.seed,
-            p_mismatch: params.p_mismatch,
-            p_missing: params.p_missing,
-            within_customer_only: params.within_customer_only,
-            overwrite_base,
-            in_dir: crate::input_folder(in_dir, out.dir()),
-            format: format.as_str(),
-        },
+        parameters_sha256: crate::provenance::parameters_sha256(&parameters),
+        parameters,
         realised: summary,
         files,
     };
@@ -222,6 +233,13 @@ fn inject_in_groups(
     } else {
         &[ANOMALY_LEDGER_FILE]
     };
+    let parameters = anomaly_parameters(&out, params, overwrite_base, in_dir, format);
+    out.set_provenance(crate::provenance::pairs(
+        "inject_imei_anomalies",
+        ANOMALY_RECEIPT,
+        &parameters,
+        &[("anomaly_seed", params.seed)],
+    ));
     let mut writers = AnomalyWriters::start(&mut out, format, names, billing)?;
     let mut counts = AnomalyCounts::default();
     let mut defects = Vec::new();
@@ -235,15 +253,7 @@ fn inject_in_groups(
     writers.finish(&mut out)?;
     let summary = AnomalySummary::new(&counts, examples, manifest_rows);
     let files = out.records().to_vec();
-    write_anomaly_receipt(
-        &mut out,
-        params,
-        overwrite_base,
-        in_dir,
-        summary,
-        &files,
-        format,
-    )?;
+    write_anomaly_receipt(&mut out, parameters, summary, &files)?;
     let mut tables = vec![ANOMALY_LEDGER_FILE, EXAMPLES_FILE, MANIFEST_FILE];
     if overwrite_base {
         tables.push(LEDGER_FILE);

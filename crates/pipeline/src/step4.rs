@@ -57,6 +57,14 @@ fn fix(
         billing_agreement_type: true,
     };
     let mut out = OutputSet::create(out_dir)?;
+    // Step 4 writes no receipt: its files name the tool and the step.
+    out.set_provenance(vec![
+        ("novawireless.tool".into(), crate::TOOL.into()),
+        (
+            "novawireless.step".into(),
+            "fix_ledger_contract_proxy".into(),
+        ),
+    ]);
     // The backup and the new ledger, each of the input's size.
     out.set_direct_io(crate::direct_io_pays(2 * size_of(&[&input])));
     out.copy_file(&format.file_name(BACKUP_FILE), &input)?;

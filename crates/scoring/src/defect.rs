@@ -20,8 +20,9 @@ pub struct ManifestRow {
     pub line_id: LineId,
     /// The other line of a swap (or whose IMEI was copied), when there is one.
     pub partner_line_id: Option<LineId>,
-    /// The ledger column the defect changed (`usage_imei` for every type so far).
-    pub column: String,
+    /// The ledger field the defect changed (`usage_imei` for every type so
+    /// far); the manifest's `field` column (formerly `column`).
+    pub field: String,
     /// The value before the defect, `None` when it was empty.
     pub clean_value: Option<Imei>,
     /// The value after the defect, `None` when blanked.
@@ -39,7 +40,7 @@ impl ManifestRow {
             customer_id: CustomerId::from_index(0),
             line_id,
             partner_line_id: None,
-            column: "usage_imei".to_string(),
+            field: "usage_imei".to_string(),
             clean_value: None,
             injected_value: None,
         }

@@ -297,7 +297,9 @@ pub fn read_ledger_lines(path: &Path) -> Result<LineUniverse, InputError> {
     })
 }
 
-/// The columns of `anomaly_manifest.csv` (others are ignored).
+/// The columns of `anomaly_manifest.csv` (others are ignored). A manifest
+/// written before `field` was renamed, with `column` in its place, is read
+/// too.
 pub const MANIFEST_COLUMNS: [&str; 9] = [
     "defect_id",
     "defect_type",
@@ -305,7 +307,7 @@ pub const MANIFEST_COLUMNS: [&str; 9] = [
     "customer_id",
     "line_id",
     "partner_line_id",
-    "column",
+    "field",
     "clean_value",
     "injected_value",
 ];
@@ -321,9 +323,16 @@ pub fn read_manifest(path: &Path, universe: &LineUniverse) -> Result<Vec<Manifes
     let mut table = Table::open(path)?;
     let mut at = [0usize; 9];
     for (slot, name) in at.iter_mut().zip(MANIFEST_COLUMNS) {
-        *slot = table.require(name)?;
+        *slot = match (name, table.find(name)?) {
+            (_, Some(index)) => index,
+            ("field", None) => match table.find("column")? {
+                Some(index) => index,
+                None => table.require(name)?,
+            },
+            (_, None) => table.require(name)?,
+        };
     }
-    let [defect_id, defect_type, stage, customer_id, line_col, partner, column, clean, injected] =
+    let [defect_id, defect_type, stage, customer_id, line_col, partner, field, clean, injected] =
         at;
     let mut record = csv::StringRecord::new();
     let mut rows = Vec::new();
@@ -382,7 +391,7 @@ pub fn read_manifest(path: &Path, universe: &LineUniverse) -> Result<Vec<Manifes
             customer_id: customer,
             line_id,
             partner_line_id,
-            column: record[column].to_string(),
+            field: record[field].to_string(),
             clean_value: imei(clean, "clean_value")?,
             injected_value: imei(injected, "injected_value")?,
         });

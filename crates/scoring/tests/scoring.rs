@@ -74,7 +74,7 @@ fn the_fixture_reads_as_written() {
     assert_eq!(first.customer_id.to_string(), "C0000001");
     assert_eq!(first.line_id, line(2));
     assert_eq!(first.partner_line_id, None);
-    assert_eq!(first.column, "usage_imei");
+    assert_eq!(first.field, "usage_imei");
     assert_eq!(first.clean_value.unwrap().to_string(), "353322110000024");
     assert_eq!(first.injected_value.unwrap().to_string(), "353322110000032");
     let swap = &manifest[2];
@@ -458,7 +458,28 @@ fn predictions_accept_a_bom_crlf_and_extra_columns() {
 }
 
 const MANIFEST_HEADER: &str =
-    "defect_id,defect_type,stage,customer_id,line_id,partner_line_id,column,clean_value,injected_value\n";
+    "defect_id,defect_type,stage,customer_id,line_id,partner_line_id,field,clean_value,injected_value\n";
+
+/// The manifest's `field` was called `column` before; both headers read
+/// to the same rows, and a manifest with neither is refused naming `field`.
+#[test]
+fn the_manifest_field_column_is_read_by_its_old_name_too() {
+    let row = "DEF-000000001,imei_mismatch_swap,3,C0000002,LINE-000000005,LINE-000000006,usage_imei,353322110000040,353322110000065\n";
+    let read = |header: &str| {
+        let (_dir, path) = file(&format!("{header}{row}"));
+        read_manifest(&path, &universe())
+    };
+    let new = read(MANIFEST_HEADER).unwrap();
+    assert_eq!(new[0].field, "usage_imei");
+    let old = read(&MANIFEST_HEADER.replace(",field,", ",column,")).unwrap();
+    assert_eq!(old, new);
+    let err = read(&MANIFEST_HEADER.replace(",field,", ",what,")).unwrap_err();
+    assert!(
+        matches!(err.problem, Problem::MissingColumn("field")),
+        "{err}"
+    );
+    assert_eq!(err.line, Some(1));
+}
 
 fn manifest_error(rows: &str) -> InputError {
     let (_dir, path) = file(&format!("{MANIFEST_HEADER}{rows}"));

@@ -77,6 +77,9 @@ pub fn run_ok<S: AsRef<OsStr>>(exe: &str, args: &[S]) -> Output {
     output
 }
 
+/// The data dictionary every step writes beside its tables.
+pub const PACKAGE: &str = "datapackage.json";
+
 /// Every file of `dir` (recursively), by path relative to `dir`, with its bytes.
 pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
