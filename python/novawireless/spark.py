@@ -21,10 +21,29 @@ import novawireless
 __all__ = ["generate"]
 
 
+def _plain_schema(schema: pa.Schema) -> pa.Schema:
+    """``schema`` with its dictionary (categorical) columns as strings:
+    Spark's Arrow path reads no dictionary vectors, and a category is a
+    string column in Spark."""
+    fields = [
+        pa.field(f.name, f.type.value_type, f.nullable)
+        if pa.types.is_dictionary(f.type)
+        else f
+        for f in schema
+    ]
+    return pa.schema(fields)
+
+
+def _plain(batch: pa.RecordBatch, schema: pa.Schema) -> pa.RecordBatch:
+    """``batch`` with its columns cast to ``schema`` (dictionaries decoded)."""
+    columns = [c.cast(f.type) for c, f in zip(batch.columns, schema)]
+    return pa.RecordBatch.from_arrays(columns, schema=schema)
+
+
 def _spark_schema(schema: pa.Schema) -> Any:
     from pyspark.sql.pandas.types import from_arrow_schema
 
-    return from_arrow_schema(schema)
+    return from_arrow_schema(_plain_schema(schema))
 
 
 def _shards(
@@ -39,7 +58,10 @@ def _shards(
                     tables=[name],
                     **flags,
                 )
-                yield from tables[name].to_batches()
+                table = tables[name]
+                plain = _plain_schema(table.schema)
+                for batch in table.to_batches():
+                    yield _plain(batch, plain)
 
     return generate_shards
 

@@ -69,14 +69,19 @@ def test_tables_written_by_spark_hold_the_rows_of_run_all(spark, tmp_path):
         expected = pq.read_table(out / f"{name}.parquet")
         assert got.column_names == expected.column_names, name
         assert got.num_rows == expected.num_rows > 0, name
+        # Spark writes categories as strings; compare values as such.
+        plain = [
+            t.value_type if pa.types.is_dictionary(t) else t
+            for t in expected.schema.types
+        ]
         got = pa.table(
-            [
-                got.column(i).cast(expected.schema.field(i).type)
-                for i in range(got.num_columns)
-            ],
+            [got.column(i).cast(plain[i]) for i in range(got.num_columns)],
             names=got.column_names,
         )
-        expected = pa.table(expected.columns, names=expected.column_names)
+        expected = pa.table(
+            [expected.column(i).cast(plain[i]) for i in range(expected.num_columns)],
+            names=expected.column_names,
+        )
         assert sorted_rows(got).equals(sorted_rows(expected)), name
 
 
