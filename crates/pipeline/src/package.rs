@@ -12,7 +12,7 @@ use novawireless_io::read::TextTable;
 use novawireless_io::schema::{Column, TableDef};
 use novawireless_io::tables::{Agreements, Customers, Devices, Examples, Ledger, Lines};
 use novawireless_io::tables::{Manifest, Usage};
-use novawireless_io::OutputSet;
+use novawireless_io::{Encoder, OutputSet};
 use std::path::Path;
 
 /// The package's file name.
@@ -36,24 +36,54 @@ fn tables() -> [(&'static str, &'static [Column]); 12] {
     ]
 }
 
-/// The resources of `dir`'s tables in `format`: each table whose file
-/// exists, with the columns its header names. A file whose header names a
-/// column its table does not declare is left out (it is not this tool's).
+/// The files of table `file` (its CSV name) in `dir`, relative to `dir`:
+/// `stem.ext` in the flat layout, or the parts `stem/part-K-of-N.ext` of
+/// its table folder, in order of N then K.
+fn table_files(dir: &Path, file: &str, format: Format) -> Vec<String> {
+    let flat = format.file_name(file);
+    if dir.join(&flat).is_file() {
+        return vec![flat];
+    }
+    let stem = Format::stem(file).map_or(file, |(stem, _)| stem);
+    let Ok(entries) = std::fs::read_dir(dir.join(stem)) else {
+        return Vec::new();
+    };
+    let extension = format!(".{}", format.extension());
+    let mut parts: Vec<(u64, u64, String)> = entries
+        .filter_map(|entry| {
+            let name = entry.ok()?.file_name().into_string().ok()?;
+            let (k, n) = part_number(name.strip_suffix(&extension)?)?;
+            Some((n, k, format!("{stem}/{name}")))
+        })
+        .collect();
+    parts.sort();
+    parts.into_iter().map(|(_, _, path)| path).collect()
+}
+
+/// `(K, N)` of a part's stem `part-K-of-N`.
+fn part_number(stem: &str) -> Option<(u64, u64)> {
+    let (k, n) = stem.strip_prefix("part-")?.split_once("-of-")?;
+    Some((k.parse().ok()?, n.parse().ok()?))
+}
+
+/// The resources of `dir`'s tables in `format`: each table with a file,
+/// with the columns its (first) file's header names. A file whose header
+/// names a column its table does not declare is left out (it is not this
+/// tool's).
 pub(crate) fn resources(dir: &Path, format: Format) -> Result<Vec<Resource>, PipelineError> {
     let mut resources = Vec::new();
     for (file, declared) in tables() {
-        let name = format.file_name(file);
-        let path = dir.join(&name);
-        if !path.is_file() {
+        let paths = table_files(dir, file, format);
+        let Some(first) = paths.first() else {
             continue;
-        }
-        let table = TextTable::open(&path)?;
+        };
+        let table = TextTable::open(&dir.join(first))?;
         if let Some(columns) = columns_of(declared, table.header()) {
             resources.push(Resource {
                 name: Format::stem(file)
                     .map_or(file, |(stem, _)| stem)
                     .to_string(),
-                paths: vec![name],
+                paths,
                 columns,
             });
         }
@@ -68,4 +98,48 @@ pub(crate) fn write_package(dir: &Path, format: Format) -> Result<(), PipelineEr
     out.json(PACKAGE_FILE, &package)?;
     out.commit()?;
     Ok(())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parts_are_listed_in_shard_order_and_strays_are_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("lines");
+        std::fs::create_dir(&folder).unwrap();
+        for name in [
+            "part-10-of-12.csv",
+            "part-2-of-12.csv",
+            "part-1-of-12.csv",
+            "part-1-of-12.parquet",
+            "notes.csv",
+            ".part-3-of-12.csv.77.novawireless-partial",
+        ] {
+            std::fs::write(folder.join(name), "x\n").unwrap();
+        }
+        assert_eq!(
+            table_files(dir.path(), LINES_FILE, Format::Csv),
+            [
+                "lines/part-1-of-12.csv",
+                "lines/part-2-of-12.csv",
+                "lines/part-10-of-12.csv"
+            ]
+        );
+        assert_eq!(
+            table_files(dir.path(), LINES_FILE, Format::Parquet),
+            ["lines/part-1-of-12.parquet"]
+        );
+        // A flat file is the table.
+        std::fs::write(dir.path().join("lines.csv"), "x\n").unwrap();
+        assert_eq!(
+            table_files(dir.path(), LINES_FILE, Format::Csv),
+            ["lines.csv"]
+        );
+        assert!(table_files(dir.path(), DEVICES_FILE, Format::Csv).is_empty());
+        assert_eq!(part_number("part-3-of-4"), Some((3, 4)));
+        assert_eq!(part_number("part-x-of-4"), None);
+    }
 }
