@@ -6,6 +6,7 @@
 //! on rayon's threads, chunk by chunk, while the calling thread writes
 //! finished chunks in order. Nothing is held whole in memory.
 
+use crate::files::Place;
 use crate::files::{
     ANOMALY_LEDGER_FILE, ANOMALY_RECEIPT, CLEAN_LEDGER_FILE, EXAMPLES_FILE, LEDGER_FILE,
     LEDGER_RECEIPT, MANIFEST_FILE, STEP1_FILES,
@@ -14,7 +15,7 @@ use crate::outputs::{run_formatted, Table, TableSinks};
 use crate::step1::write_step1_receipt;
 use crate::step2::write_ledger_receipt;
 use crate::step3::write_anomaly_receipt;
-use crate::{load_baseline, Format, GenerateOptions, PipelineError};
+use crate::{load_baseline, Format, GenerateOptions, Layout, PipelineError};
 use novawireless::SWAP_BLOCK;
 use novawireless::{
     AnomalyParams, AnomalySummary, BillingCounts, Counts, CustomerRange, FlagCounts, Pipeline,
@@ -101,6 +102,9 @@ pub struct RunAllOptions {
     pub report: bool,
     /// Output format of the tables (receipts are JSON).
     pub format: Format,
+    /// Flat files, or a folder per table holding this shard's part
+    /// ([`crate::table_path`]).
+    pub layout: Layout,
     /// Write the tables with direct I/O ([`OutputSet::set_direct_io`]);
     /// `None`: when that pays ([`direct_io_pays`]). The bytes are the same
     /// either way.
@@ -163,7 +167,10 @@ pub fn run_all_with(
     } else {
         &Silent
     };
-    crate::locked(out_dir, mirror_dir, || {
+    if options.report && options.layout != Layout::Flat {
+        return Err(PipelineError::ReportNeedsFlat);
+    }
+    crate::locked(out_dir, mirror_dir, options.place(), || {
         run_all_unlocked(options, out_dir, mirror_dir, progress)
     })
 }
@@ -189,7 +196,8 @@ fn run_all_unlocked(
     let counts = write_tables(&job, options, &mut out, progress)?;
     let anomalies = write_receipts(&mut out, options, &job, &counts, out_dir)?;
     remove_stale_outputs(&mut out, options);
-    let files = crate::commit(out, mirror_dir, &mirrored(options.format))?;
+    let mirrored = mirrored(options.format, options.place());
+    let files = crate::commit(out, mirror_dir, &mirrored)?;
     let profile_files = if options.report {
         novawireless_report::write_profile_locked(out_dir)?.files
     } else {
@@ -203,6 +211,16 @@ fn run_all_unlocked(
         files,
         profile_files,
     })
+}
+
+impl RunAllOptions {
+    /// Where the run's files go in its folder.
+    pub(crate) fn place(&self) -> Place {
+        Place {
+            layout: self.layout,
+            shard: self.shard,
+        }
+    }
 }
 
 /// The facade's chunk job for `options`, pass 1 run.
@@ -239,7 +257,8 @@ fn write_tables(
     out: &mut OutputSet,
     progress: &dyn Progress,
 ) -> Result<Counts, PipelineError> {
-    let mut sinks = TableSinks::open(out, options.format, &written_tables(options))?;
+    let tables = written_tables(options);
+    let mut sinks = TableSinks::open(out, options.format, options.place(), &tables)?;
     let counts = run_formatted(job, options.format, progress, |o| sinks.put(o))?;
     sinks.finish(out)?;
     Ok(counts)
@@ -254,28 +273,34 @@ fn bytes_per_customer(format: Format) -> u64 {
 }
 
 /// Optional outputs of an earlier run that this one does not write: the
-/// profile (written again after the commit with --report) and, without
-/// --clean_twin, the clean twin.
+/// profile of a flat folder (written again after the commit with
+/// --report) and, without --clean_twin, the clean twin (with the tables
+/// layout, this shard's part of it only).
 fn remove_stale_outputs(out: &mut OutputSet, options: &RunAllOptions) {
-    for name in ["report.html", "customers_v1_profile.csv"] {
-        out.remove_on_commit(name);
+    if options.layout == Layout::Flat {
+        for name in ["report.html", "customers_v1_profile.csv"] {
+            out.remove_on_commit(name);
+        }
     }
     if !options.clean_twin {
-        out.remove_on_commit(&options.format.file_name(CLEAN_LEDGER_FILE));
+        out.remove_on_commit(&options.place().table(CLEAN_LEDGER_FILE, options.format));
     }
 }
 
 /// The files mirrored to the params folder: the ledger tables and their
-/// receipts.
-fn mirrored(format: Format) -> Vec<String> {
+/// receipts, at the same paths as in the output folder.
+fn mirrored(format: Format, place: Place) -> Vec<String> {
     let tables = [
         LEDGER_FILE,
         ANOMALY_LEDGER_FILE,
         EXAMPLES_FILE,
         MANIFEST_FILE,
     ];
-    let mut names: Vec<String> = tables.iter().map(|n| format.file_name(n)).collect();
-    names.extend([LEDGER_RECEIPT.to_string(), ANOMALY_RECEIPT.to_string()]);
+    let mut names: Vec<String> = tables.iter().map(|n| place.table(n, format)).collect();
+    names.extend([
+        place.receipt(LEDGER_RECEIPT),
+        place.receipt(ANOMALY_RECEIPT),
+    ]);
     names
 }
 
@@ -288,10 +313,10 @@ fn write_receipts(
     counts: &Counts,
     out_dir: &Path,
 ) -> Result<AnomalySummary, PipelineError> {
-    let format = options.format;
+    let (format, place) = (options.format, options.place());
     let records = out.records().to_vec();
     let pick = |names: &[&str]| -> Vec<_> {
-        let names: Vec<String> = names.iter().map(|n| format.file_name(n)).collect();
+        let names: Vec<String> = names.iter().map(|n| place.table(n, format)).collect();
         records
             .iter()
             .filter(|r| names.contains(&r.path))
@@ -301,7 +326,7 @@ fn write_receipts(
     write_step1_receipt(
         out,
         &options.generate,
-        options.shard,
+        place,
         job.generator().joint_model().churn_shift(),
         counts.step1,
         &pick(&STEP1_FILES[..6]),
@@ -313,6 +338,7 @@ fn write_receipts(
         Some(counts.final_flags),
         &pick(&[LEDGER_FILE]),
         format,
+        place,
     )?;
     let summary = counts.summary();
     write_anomaly_receipt(
@@ -329,6 +355,7 @@ fn write_receipts(
             CLEAN_LEDGER_FILE,
         ]),
         format,
+        place,
     )?;
     Ok(summary)
 }

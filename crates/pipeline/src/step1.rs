@@ -1,6 +1,6 @@
 //! Step 1: `generate_customers`.
 
-use crate::files::STEP1_RECEIPT;
+use crate::files::{Place, STEP1_RECEIPT};
 use crate::outputs::{run_formatted, Table, TableSinks};
 use crate::{load_baseline, PipelineError, TOOL};
 use novawireless::{GraphParams, Pipeline, Progress, Silent, Step1Counts};
@@ -27,6 +27,8 @@ pub struct GenerateOptions {
     pub progress: bool,
     /// Output format of the tables.
     pub format: crate::Format,
+    /// Flat files or table folders (step 1 alone writes `part-1-of-1`).
+    pub layout: crate::Layout,
 }
 
 /// Bytes of step-1 output per customer, about (both customer files).
@@ -62,6 +64,8 @@ struct Step1Parameters<'a> {
     shard_customers: Option<[u64; 2]>,
     churn_intercept_shift: f64,
     format: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    layout: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -90,7 +94,7 @@ pub fn generate_customers_with(
     progress: &dyn Progress,
 ) -> Result<Step1Report, PipelineError> {
     let progress = if options.progress { progress } else { &Silent };
-    crate::locked(out_dir, None, || {
+    crate::locked(out_dir, None, Place::unsharded(options.layout), || {
         generate_customers_unlocked(options, out_dir, progress)
     })
 }
@@ -118,14 +122,15 @@ fn generate_customers_unlocked(
     out.set_direct_io(crate::direct_io_pays(
         options.n_customers.saturating_mul(bytes_per_customer),
     ));
-    let mut sinks = TableSinks::open(&mut out, options.format, &Table::STEP1)?;
+    let place = Place::unsharded(options.layout);
+    let mut sinks = TableSinks::open(&mut out, options.format, place, &Table::STEP1)?;
     let counts = run_formatted(&job, options.format, progress, |o| sinks.put(o))?.step1;
     sinks.finish(&mut out)?;
     let files = out.records().to_vec();
     write_step1_receipt(
         &mut out,
         options,
-        None,
+        place,
         job.generator().joint_model().churn_shift(),
         counts,
         &files,
@@ -134,15 +139,17 @@ fn generate_customers_unlocked(
     Ok(Step1Report { counts, files })
 }
 
-/// Writes the step-1 receipt listing `files`.
+/// Writes the step-1 receipt listing `files`, at `place` (whose shard it
+/// records).
 pub(crate) fn write_step1_receipt(
     out: &mut OutputSet,
     options: &GenerateOptions,
-    shard: Option<crate::run_all::Shard>,
+    place: Place,
     churn_intercept_shift: f64,
     counts: Step1Counts,
     files: &[FileRecord],
 ) -> Result<(), PipelineError> {
+    let shard = place.shard;
     let receipt = Step1Receipt {
         dataset: "novawireless_customers",
         step: "generate_customers",
@@ -175,9 +182,10 @@ pub(crate) fn write_step1_receipt(
             }),
             churn_intercept_shift,
             format: options.format.as_str(),
+            layout: place.recorded_layout(),
         },
         row_counts: counts,
         files,
     };
-    Ok(out.json(STEP1_RECEIPT, &receipt)?)
+    Ok(out.json(&place.receipt(STEP1_RECEIPT), &receipt)?)
 }
