@@ -354,8 +354,7 @@ fn write_receipts(
             LEDGER_FILE,
             CLEAN_LEDGER_FILE,
         ]),
-        format,
-        place,
+        (format, place),
     )?;
     Ok(summary)
 }

@@ -98,8 +98,8 @@ struct AnomalyReceipt<'a> {
     files: &'a [FileRecord],
 }
 
-/// Writes the step-3 receipt listing `files`, at `place`.
-#[allow(clippy::too_many_arguments)]
+/// Writes the step-3 receipt listing `files`, at `place`, for tables in
+/// `format`.
 pub(crate) fn write_anomaly_receipt(
     out: &mut OutputSet,
     params: &AnomalyParams,
@@ -107,8 +107,7 @@ pub(crate) fn write_anomaly_receipt(
     in_dir: &Path,
     summary: AnomalySummary,
     files: &[FileRecord],
-    format: crate::Format,
-    place: Place,
+    (format, place): (Format, Place),
 ) -> Result<(), PipelineError> {
     let receipt = AnomalyReceipt {
         dataset: "novawireless_master_account_ledger",
@@ -261,8 +260,7 @@ fn inject_in_groups(
         in_dir,
         summary,
         &files,
-        format,
-        place,
+        (format, place),
     )?;
     let mut tables = vec![ANOMALY_LEDGER_FILE, EXAMPLES_FILE, MANIFEST_FILE];
     if overwrite_base {
