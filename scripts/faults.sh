@@ -4,7 +4,9 @@
 # read-only output folder, a commit that cannot finish, and a mirror that
 # fails (full, read-only, under /proc) must each leave every earlier output
 # and mirrored file byte for byte as it was and no partial file under a final
-# name; the SIGKILLed run's temporaries are removed by the next run, and every
+# name; the SIGKILLed run's temporaries are removed by the next run (with
+# --layout tables, those in the table folders, beside another shard's parts,
+# which stay as they were), and every
 # other fault ends with a one-line error and a non-zero exit. A closed or
 # full stdout leaves the run's outputs committed.
 #
@@ -108,6 +110,36 @@ if earlier_run "$D"; then
   check "next run: succeeds (status $STATUS) $(head -c 300 "$D/next.err")" test "$STATUS" -eq 0
   check "next run: removed the killed run's temporaries" no_temporaries "$D/out"
   check "next run: same flags, same bytes as the earlier run" unchanged "$D"
+fi
+rm -rf "$D"
+
+echo "== 1b. SIGKILL of one shard of --layout tables, beside the other shard's parts"
+D="$WORK/kill-tables"
+mkdir -p "$D"
+tables_run() { # tables_run SHARD N: run_all --layout tables into $D/out
+  timeout 120 "$RUN_ALL" --n_customers "$2" --layout tables --shard "$1" --out_dir "$D/out" --no_params_mirror >/dev/null 2>"$D/err"
+}
+shard2() { hashes "$D/out" | grep -F part-2-of-2; }
+if tables_run 2/2 2000; then
+  shard2 >"$D/shard2.sha256"
+  hashes "$D/out" >"$D/out.sha256"
+  "$RUN_ALL" --n_customers 2000000 --layout tables --shard 1/2 --out_dir "$D/out" --no_params_mirror >/dev/null 2>"$D/killed.err" &
+  PID=$!
+  until_writing "$PID" "$D/out"
+  sleep 0.3
+  kill -9 "$PID" 2>/dev/null
+  wait "$PID" 2>/dev/null
+  STATUS=$?
+  check "killed shard: died by SIGKILL (status $STATUS)" test "$STATUS" -eq 137
+  check "killed shard: its temporaries lie in the table folders" test -n "$(find "$D/out" -mindepth 2 -name '.part-1-of-2.*.novawireless-partial' | head -n 1)"
+  check "killed shard: the other shard's files byte-identical, no new final name" cmp -s <(hashes "$D/out") "$D/out.sha256"
+  tables_run 1/2 2000
+  STATUS=$?
+  check "next run of the shard: succeeds (status $STATUS) $(head -c 300 "$D/err")" test "$STATUS" -eq 0
+  check "next run of the shard: removed the killed run's temporaries" no_temporaries "$D/out"
+  check "next run of the shard: the other shard's files byte-identical" cmp -s <(shard2) "$D/shard2.sha256"
+else
+  fail "earlier shard run into $D: $(cat "$D/err")"
 fi
 rm -rf "$D"
 

@@ -9,6 +9,7 @@ import pyarrow as pa
 
 _Path = Union[str, "os.PathLike[str]"]
 _Format = Literal["csv", "parquet"]
+_Layout = Literal["flat", "tables"]
 
 __version__: str
 
@@ -61,6 +62,7 @@ def run_all(
     clean_twin: bool = False,
     report: bool = False,
     format: Optional[_Format] = None,
+    layout: Optional[_Layout] = None,
     quiet: bool = False,
 ) -> None:
     """All four steps into ``out_dir``, as the ``run_all`` program."""
@@ -76,6 +78,7 @@ def generate_customers(
     usage_snapshot_date: Optional[str] = None,
     config: Optional[_Path] = None,
     format: Optional[_Format] = None,
+    layout: Optional[_Layout] = None,
     quiet: bool = False,
 ) -> None:
     """Step 1, as the ``generate_customers`` program."""
@@ -87,6 +90,7 @@ def build_master_account_ledger(
     params_dir: Optional[_Path] = None,
     no_params_mirror: bool = False,
     format: Optional[_Format] = None,
+    layout: Optional[_Layout] = None,
     quiet: bool = False,
 ) -> None:
     """Step 2, as the ``build_master_account_ledger`` program."""
@@ -103,6 +107,7 @@ def inject_imei_anomalies(
     params_dir: Optional[_Path] = None,
     no_params_mirror: bool = False,
     format: Optional[_Format] = None,
+    layout: Optional[_Layout] = None,
     quiet: bool = False,
 ) -> None:
     """Step 3, as the ``inject_imei_anomalies`` program."""
@@ -114,6 +119,7 @@ def fix_ledger_contract_proxy(
     params_dir: Optional[_Path] = None,
     no_params_mirror: bool = False,
     format: Optional[_Format] = None,
+    layout: Optional[_Layout] = None,
     quiet: bool = False,
 ) -> None:
     """Step 4, as the ``fix_ledger_contract_proxy`` program."""

@@ -93,3 +93,54 @@ def test_shard_is_refused(spark):
 def test_bad_partitions_are_refused(spark):
     with pytest.raises(novawireless.FlagError):
         novawireless.spark.generate(spark, 1000, partitions=0)
+
+
+def test_spark_reads_each_table_folder_of_two_shards_as_the_full_table(
+    spark, tmp_path
+):
+    """``run_all --layout tables`` with two shards into one folder: every
+    table folder reads in Spark as the flat full run's table, in Parquet
+    (same schema, same rows) and in CSV (same row count, header per part)."""
+    names = novawireless.table_names(clean_twin=True)
+    for fmt in ("parquet", "csv"):
+        common = [
+            "--n_customers",
+            "5000",
+            *cli_flags(FLAGS),
+            "--format",
+            fmt,
+            "--no_params_mirror",
+            "--quiet",
+        ]
+        flat = tmp_path / f"flat_{fmt}"
+        tables = tmp_path / f"tables_{fmt}"
+        run_script("run_all", *common, "--out_dir", str(flat))
+        for shard in ("2/2", "1/2"):
+            run_script(
+                "run_all",
+                *common,
+                "--layout",
+                "tables",
+                "--shard",
+                shard,
+                "--out_dir",
+                str(tables),
+            )
+        assert sorted(p.name for p in tables.iterdir()) == sorted(
+            [*names, "_receipts"]
+        )
+        for name in names:
+            folder = tables / name
+            parts = sorted(p.name for p in folder.iterdir())
+            assert parts == [f"part-1-of-2.{fmt}", f"part-2-of-2.{fmt}"], name
+            if fmt == "parquet":
+                got = spark.read.parquet(str(folder))
+                want = spark.read.parquet(str(flat / f"{name}.parquet"))
+                assert got.schema == want.schema, name
+            else:
+                got = spark.read.csv(str(folder), header=True)
+                want = spark.read.csv(str(flat / f"{name}.csv"), header=True)
+                assert got.columns == want.columns, name
+            assert got.count() == want.count() > 0, name
+            assert got.exceptAll(want).count() == 0, name
+            assert want.exceptAll(got).count() == 0, name

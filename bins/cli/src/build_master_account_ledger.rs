@@ -1,7 +1,7 @@
 //! Step 2: the master account ledger.
 
 use novawireless_cli_support::cli::{run_args, LedgerArgs, Outcome, OutputArgs};
-use novawireless_pipeline::{build_master_account_ledger, PipelineError, LEDGER_FILE};
+use novawireless_pipeline::{build_master_account_ledger, table_path, PipelineError, LEDGER_FILE};
 use std::time::Instant;
 
 /// Shown after the flags in `--help`.
@@ -26,12 +26,13 @@ pub fn run(argv: Vec<std::ffi::OsString>) -> Outcome {
         let started = Instant::now();
         let out_dir = &args.output.out_dir;
         let in_dir = args.ledger.in_dir.as_deref().unwrap_or(out_dir);
+        let (format, layout) = (args.output.format, args.output.layout);
         let counts =
-            build_master_account_ledger(in_dir, out_dir, args.ledger.mirror(), args.output.format)?;
+            build_master_account_ledger(in_dir, out_dir, args.ledger.mirror(), format, layout)?;
         novawireless_cli_support::say!(
             "wrote {}/{}: {} rows",
             out_dir.display(),
-            args.output.format.file_name(LEDGER_FILE),
+            table_path(LEDGER_FILE, format, layout, None).display(),
             counts.rows
         );
         novawireless_cli_support::say!(

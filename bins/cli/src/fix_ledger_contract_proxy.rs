@@ -26,8 +26,13 @@ pub fn run(argv: Vec<std::ffi::OsString>) -> Outcome {
         let started = Instant::now();
         let out_dir = &args.output.out_dir;
         let in_dir = args.ledger.in_dir.as_deref().unwrap_or(out_dir);
-        let counts =
-            fix_ledger_contract_proxy(in_dir, out_dir, args.ledger.mirror(), args.output.format)?;
+        let counts = fix_ledger_contract_proxy(
+            in_dir,
+            out_dir,
+            args.ledger.mirror(),
+            args.output.format,
+            args.output.layout,
+        )?;
         novawireless_cli_support::say!("{counts}");
         novawireless_cli_support::cli::report_time(
             args.output.quiet,

@@ -29,6 +29,7 @@ pub fn run(argv: Vec<std::ffi::OsString>) -> Outcome {
             &GenerateOptions {
                 progress: !args.output.quiet,
                 format: args.output.format,
+                layout: args.output.layout,
                 ..GenerateOptions::from(&args.generate)
             },
             &args.output.out_dir,

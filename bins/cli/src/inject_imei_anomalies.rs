@@ -49,6 +49,7 @@ pub fn run(argv: Vec<std::ffi::OsString>) -> Outcome {
             args.overwrite_base,
             args.ledger.mirror(),
             args.output.format,
+            args.output.layout,
         )?;
         novawireless_cli_support::say!("rows {} examples {}", s.counts.rows, s.example_rows);
         let labelled: Vec<String> = (s.counts.labelled.iter())

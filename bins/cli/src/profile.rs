@@ -1,8 +1,8 @@
 //! `profile`: the data profile of an existing `run_all` output folder.
 
-use novawireless_cli_support::cli::{run_args, Outcome};
+use novawireless_cli_support::cli::{run_args, Failure, Outcome};
 use novawireless_report::{write_profile, ReportError};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Shown after the flags in `--help`.
 const EXAMPLES: &str = "Examples:
@@ -22,6 +22,9 @@ struct Args {
 /// Runs the program on `argv` (its name first), as the binary does, without
 /// catching signals or exiting: the library entry of the binary.
 pub fn run(argv: Vec<std::ffi::OsString>) -> Outcome {
+    if let Ok(args) = <Args as clap::Parser>::try_parse_from(&argv) {
+        refuse_tables_layout(&args.out_dir)?;
+    }
     run_args(argv, |args: Args| -> Result<(), ReportError> {
         let summary = write_profile(&args.out_dir)?;
         novawireless_cli_support::say!("{summary}");
@@ -33,5 +36,24 @@ pub fn run(argv: Vec<std::ffi::OsString>) -> Outcome {
             );
         }
         Ok(())
+    })
+}
+
+/// Refuses a folder of `--layout tables` (README, *Data profile*): the
+/// profile reads the customers table beside the receipts only.
+fn refuse_tables_layout(dir: &Path) -> Outcome {
+    let flat = ["customers.csv", "customers.parquet"]
+        .iter()
+        .any(|f| dir.join(f).exists());
+    if flat || !dir.join("customers").is_dir() {
+        return Ok(());
+    }
+    Err(Failure {
+        code: 1,
+        message: format!(
+            "error: {}: holds the tables layout (customers/part-…); the profile reads the \
+             flat layout only (run_all --layout flat)",
+            dir.display()
+        ),
     })
 }

@@ -17,7 +17,9 @@ const EXAMPLES: &str = "Examples:
   run_all                                      10,000 customers into output/
   run_all --n_customers 1000000 --format parquet --out_dir data
   run_all --clean_twin --report                also the defect-free ledger and the profile
-  run_all --n_customers 10000000 --shard 2/8 --no_params_mirror --out_dir shards/2";
+  run_all --n_customers 10000000 --shard 2/8 --no_params_mirror --out_dir shards/2
+  run_all --layout tables --shard 2/8 --format parquet --out_dir data
+                                               shard 2's parts in data/customers/ … (all 8 shards share data/)";
 
 /// Generate customers, build the ledger, inject IMEI anomalies and fix billing types.
 #[derive(Debug, clap::Parser)]
@@ -49,7 +51,8 @@ struct Args {
     /// (same seed, same ids).
     #[arg(long = "clean_twin", visible_alias = "clean-twin")]
     clean_twin: bool,
-    /// Also write the data profile: customers_v1_profile.csv and report.html.
+    /// Also write the data profile: customers_v1_profile.csv and report.html
+    /// (flat layout only).
     #[arg(long = "report")]
     report: bool,
     /// Write the tables with direct I/O (O_DIRECT), past the page cache:
@@ -74,6 +77,7 @@ fn options_of(args: &Args) -> RunAllOptions {
         generate: GenerateOptions {
             progress: !args.output.quiet,
             format: args.output.format,
+            layout: args.output.layout,
             ..GenerateOptions::from(&args.generate)
         },
         anomalies: AnomalyParams {
@@ -86,6 +90,7 @@ fn options_of(args: &Args) -> RunAllOptions {
         clean_twin: args.clean_twin,
         report: args.report,
         format: args.output.format,
+        layout: args.output.layout,
         direct_io: args.direct_io,
     }
 }

@@ -3,7 +3,7 @@
 
 use novawireless::SnapshotDate;
 use novawireless::{GraphParams, MAX_CUSTOMERS};
-use novawireless_pipeline::{Format, GenerateOptions, PipelineError};
+use novawireless_pipeline::{Format, GenerateOptions, Layout, PipelineError};
 use std::path::PathBuf;
 
 /// Writes `text` to stdout. A closed pipe (`run_all … | head -1`) ends the
@@ -169,6 +169,7 @@ impl From<&GenerateArgs> for GenerateOptions {
             chunk_customers: a.chunk_customers,
             progress: false,
             format: Format::Csv,
+            layout: Layout::Flat,
         }
     }
 }
@@ -197,6 +198,36 @@ impl clap::ValueEnum for FormatArg {
 pub fn format_parser() -> impl clap::builder::TypedValueParser<Value = Format> {
     use clap::builder::TypedValueParser;
     clap::builder::EnumValueParser::<FormatArg>::new().map(|f| f.0)
+}
+
+/// `--layout`: the pipeline's [`Layout`] as a clap value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LayoutArg(pub Layout);
+
+impl clap::ValueEnum for LayoutArg {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[LayoutArg(Layout::Flat), LayoutArg(Layout::Tables)]
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        use clap::builder::PossibleValue;
+        Some(match self.0 {
+            Layout::Flat => {
+                PossibleValue::new("flat").help("One file per table beside the receipts")
+            }
+            Layout::Tables => PossibleValue::new("tables").help(
+                "A folder per table holding one part per shard (customers/part-K-of-N.csv), \
+                 receipts under _receipts/",
+            ),
+        })
+    }
+}
+
+/// The parser of `--layout`: `flat` or `tables`, listed in `--help` with
+/// what each is.
+pub fn layout_parser() -> impl clap::builder::TypedValueParser<Value = Layout> {
+    use clap::builder::TypedValueParser;
+    clap::builder::EnumValueParser::<LayoutArg>::new().map(|l| l.0)
 }
 
 /// Parses `--chunk_customers`: a positive multiple of 1,024.
@@ -232,6 +263,10 @@ pub struct OutputArgs {
     /// Table format; steps 2–4 also read their input tables in it.
     #[arg(long = "format", value_parser = format_parser(), default_value = "csv")]
     pub format: Format,
+    /// Where the tables go in the folder: flat files, or a folder per table
+    /// holding parts (steps 2–4 also read their inputs in it).
+    #[arg(long = "layout", value_parser = layout_parser(), default_value = "flat")]
+    pub layout: Layout,
     /// No progress bars (they appear only on a terminal, on stderr).
     #[arg(long = "quiet", short = 'q')]
     pub quiet: bool,

@@ -352,6 +352,53 @@ impl Encoder for Format {
     }
 }
 
+/// How a run lays its tables out in the output folder (`--layout`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Layout {
+    /// One file per table beside the receipts: `customers.csv`.
+    #[default]
+    Flat,
+    /// One folder per table holding its parts, one per shard:
+    /// `customers/part-1-of-1.csv` (README, *Scale and sharding*).
+    Tables,
+}
+
+impl Layout {
+    /// Every layout, in the order `--help` lists them.
+    pub const ALL: [Layout; 2] = [Layout::Flat, Layout::Tables];
+
+    /// The spelling of the flag and of the receipts.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Layout::Flat => "flat",
+            Layout::Tables => "tables",
+        }
+    }
+}
+
+impl std::fmt::Display for Layout {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A name that is not a layout.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not a layout (flat, tables)")]
+pub struct UnknownLayout(pub String);
+
+impl FromStr for Layout {
+    type Err = UnknownLayout;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Layout::ALL
+            .into_iter()
+            .find(|l| l.as_str() == s)
+            .ok_or_else(|| UnknownLayout(s.to_string()))
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -371,6 +418,18 @@ mod tests {
         assert_eq!(
             "json".parse::<Format>().unwrap_err().to_string(),
             "\"json\" is not a format (csv, parquet)"
+        );
+    }
+
+    #[test]
+    fn layouts_round_trip_their_names() {
+        for l in Layout::ALL {
+            assert_eq!(l.as_str().parse::<Layout>().unwrap(), l);
+        }
+        assert_eq!(Layout::default(), Layout::Flat);
+        assert_eq!(
+            "nested".parse::<Layout>().unwrap_err().to_string(),
+            "\"nested\" is not a layout (flat, tables)"
         );
     }
 

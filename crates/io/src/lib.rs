@@ -22,7 +22,7 @@ pub mod read;
 pub mod schema;
 pub mod tables;
 
-pub use encode::{Encoder, Format, Part, TableSink};
+pub use encode::{Encoder, Format, Layout, Part, TableSink};
 pub use lock::{remove_own_temporaries, FolderLock, LOCK_FILE};
 pub use output::{sha256_hex, FileRecord, OutputError, OutputSet, TableWriter, TEMP_SUFFIX};
 pub use read::InputError;

@@ -42,7 +42,7 @@ pub fn remove_own_temporaries() -> usize {
             let ours = [crate::TEMP_SUFFIX, ".novawireless-backup"]
                 .iter()
                 .any(|suffix| name.strip_suffix(suffix).is_some_and(|n| n.ends_with(&pid)));
-            let our_lock = name == LOCK_FILE
+            let our_lock = is_lock_file(&name)
                 && fs::read_to_string(entry.path())
                     .is_ok_and(|holder| holder.trim() == std::process::id().to_string());
             if (ours || our_lock) && fs::remove_file(entry.path()).is_ok() {
@@ -56,6 +56,13 @@ pub fn remove_own_temporaries() -> usize {
 /// Name of the lock file inside a locked folder.
 pub const LOCK_FILE: &str = ".novawireless.lock";
 
+/// Whether `name` is a lock file of the tools: [`LOCK_FILE`], or a named
+/// one (`.novawireless.part-1-of-2.lock`, see [`FolderLock::acquire_named`]).
+fn is_lock_file(name: &str) -> bool {
+    name.strip_prefix(".novawireless.")
+        .is_some_and(|rest| rest.ends_with("lock"))
+}
+
 /// A held folder lock; released (and its file removed) when dropped.
 #[derive(Debug)]
 pub struct FolderLock {
@@ -67,6 +74,14 @@ impl FolderLock {
     /// Creates `dir` if needed and locks it, or refuses when another run
     /// holds it (`what` names the flag, e.g. `--out_dir`).
     pub fn acquire(dir: &Path, what: &str) -> Result<FolderLock, OutputError> {
+        FolderLock::acquire_named(dir, what, LOCK_FILE)
+    }
+
+    /// [`FolderLock::acquire`] on the lock file `name` of `dir` (starting
+    /// with `.novawireless.`): runs that take different names share the
+    /// folder (the shards of one run, each writing only its own files),
+    /// runs that take the same name exclude each other.
+    pub fn acquire_named(dir: &Path, what: &str, name: &str) -> Result<FolderLock, OutputError> {
         crate::OutputSet::check_folder(dir).map_err(|e| OutputError {
             message: format!("unusable as {what}: {}", e.message),
             ..e
@@ -77,7 +92,7 @@ impl FolderLock {
                 format!("unusable as {what}: cannot create the folder: {e}"),
             )
         })?;
-        let path = dir.join(LOCK_FILE);
+        let path = dir.join(name);
         note_folder(dir);
         for _ in 0..100 {
             let mut file = OpenOptions::new()
@@ -106,7 +121,7 @@ impl FolderLock {
                     return Err(OutputError::new(
                         dir,
                         format!(
-                            "{what} is in use by another run ({holder}, lock file {LOCK_FILE}); \
+                            "{what} is in use by another run ({holder}, lock file {name}); \
                              wait for it to finish or choose another folder"
                         ),
                     ));
@@ -172,6 +187,22 @@ mod tests {
         );
         let again = FolderLock::acquire(dir.path(), "--out_dir").unwrap();
         drop(again);
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn named_locks_exclude_their_own_name_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let one = ".novawireless.part-1-of-2.lock";
+        let two = ".novawireless.part-2-of-2.lock";
+        let first = FolderLock::acquire_named(dir.path(), "--out_dir", one).unwrap();
+        let second = FolderLock::acquire_named(dir.path(), "--out_dir", two).unwrap();
+        let e = FolderLock::acquire_named(dir.path(), "--out_dir", one)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(&format!("lock file {one}")), "{e}");
+        assert!(is_lock_file(one) && is_lock_file(LOCK_FILE) && !is_lock_file("lines.csv"));
+        drop((first, second));
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 }

@@ -29,11 +29,51 @@ const OWN_NAMES: &[&str] = &[
     "customers_v1_profile",
 ];
 
-/// The temporary name of `name` in `dir`, unique to this process:
-/// `.NAME.PID.novawireless-partial`.
+/// The temporary name of `name` in `dir`, unique to this process and
+/// beside its target, which may lie in a subfolder of `dir` (a table
+/// folder: `customers/part-1-of-2.csv`): `.FILE.PID.novawireless-partial`.
 fn temp_path(dir: &Path, name: &str) -> PathBuf {
-    crate::lock::note_folder(dir);
-    dir.join(format!(".{name}.{}{TEMP_SUFFIX}", std::process::id()))
+    let target = dir.join(name);
+    let folder = target.parent().unwrap_or(dir);
+    crate::lock::note_folder(folder);
+    let file = target
+        .file_name()
+        .map_or_else(|| name.to_string(), |n| n.to_string_lossy().into_owned());
+    folder.join(format!(".{file}.{}{TEMP_SUFFIX}", std::process::id()))
+}
+
+/// Whether `stem` names a part of a table folder: `part-K-of-N`.
+fn is_part(stem: &str) -> bool {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    stem.strip_prefix("part-")
+        .and_then(|rest| rest.split_once("-of-"))
+        .is_some_and(|(k, n)| digits(k) && digits(n))
+}
+
+/// The subfolders of an output folder that hold the tools' files (table
+/// folders, `_receipts` and its shard folders), where stray temporaries
+/// are looked for too.
+fn is_own_folder(name: &str) -> bool {
+    name == RECEIPTS_FOLDER || is_part(name) || OWN_NAMES.contains(&name)
+}
+
+/// The folder of the receipts of a run with the tables layout; its name
+/// starts with `_`, so engines reading the folder skip it.
+const RECEIPTS_FOLDER: &str = "_receipts";
+
+/// Opens `temp` with `open`, creating its folder again when it vanished
+/// meanwhile (a concurrent run into the same folder that failed removes
+/// the empty table folders it created).
+fn in_folder<T>(temp: &Path, open: impl Fn(&Path) -> std::io::Result<T>) -> std::io::Result<T> {
+    match open(temp) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if let Some(folder) = temp.parent() {
+                fs::create_dir_all(folder)?;
+            }
+            open(temp)
+        }
+        result => result,
+    }
 }
 
 /// The backup name of `target` while a commit replaces it.
@@ -75,7 +115,7 @@ fn is_stale_temporary(file: &str) -> bool {
         || name
             .strip_suffix(".csv")
             .or_else(|| name.strip_suffix(".parquet"))
-            .is_some_and(|stem| OWN_NAMES.contains(&stem));
+            .is_some_and(|stem| OWN_NAMES.contains(&stem) || is_part(stem));
     let live =
         pid.is_some_and(|p| p == std::process::id() || Path::new(&format!("/proc/{p}")).exists());
     own && !live
@@ -136,6 +176,9 @@ pub struct OutputSet {
     records: Vec<FileRecord>,
     direct: bool,
     provenance: Vec<(String, String)>,
+    /// Subfolders this set created (table folders), innermost first per
+    /// file; removed again, while empty, when the set is not committed.
+    created: Vec<PathBuf>,
 }
 
 impl OutputSet {
@@ -200,6 +243,7 @@ impl OutputSet {
             records: Vec::new(),
             direct: false,
             provenance: Vec::new(),
+            created: Vec::new(),
         })
     }
 
@@ -236,9 +280,9 @@ impl OutputSet {
         let mut files = Vec::with_capacity(names.len());
         for name in names {
             let target = self.dir.join(name);
-            let temp = temp_path(&self.dir, name);
-            let (file, direct) =
-                open_staged(&temp, self.direct).map_err(|e| OutputError::write(&target, e))?;
+            let temp = self.staging(&self.dir.clone(), name)?;
+            let (file, direct) = in_folder(&temp, |t| open_staged(t, self.direct))
+                .map_err(|e| OutputError::write(&target, e))?;
             self.pending.push(Pending {
                 temp: temp.clone(),
                 target: target.clone(),
@@ -282,12 +326,13 @@ impl OutputSet {
     /// Writes a file with the given content.
     pub fn bytes(&mut self, name: &str, content: &[u8]) -> Result<(), OutputError> {
         let target = self.dir.join(name);
-        let temp = temp_path(&self.dir, name);
+        let temp = self.staging(&self.dir.clone(), name)?;
         self.pending.push(Pending {
             temp: temp.clone(),
             target: target.clone(),
         });
-        let mut file = File::create(&temp).map_err(|e| OutputError::write(&target, e))?;
+        let mut file =
+            in_folder(&temp, |t| File::create(t)).map_err(|e| OutputError::write(&target, e))?;
         file.write_all(content)
             .and_then(|()| file.sync_all())
             .map_err(|e| OutputError::write(&target, e))?;
@@ -305,12 +350,13 @@ impl OutputSet {
         let mut input = File::open(source)
             .map_err(|e| OutputError::new(source, format!("cannot read: {e}")))?;
         let target = self.dir.join(name);
-        let temp = temp_path(&self.dir, name);
+        let temp = self.staging(&self.dir.clone(), name)?;
         self.pending.push(Pending {
             temp: temp.clone(),
             target: target.clone(),
         });
-        let mut file = File::create(&temp).map_err(|e| OutputError::write(&target, e))?;
+        let mut file =
+            in_folder(&temp, |t| File::create(t)).map_err(|e| OutputError::write(&target, e))?;
         let mut hasher = Sha256::new();
         let mut block = vec![0u8; BLOCK];
         let mut bytes = 0u64;
@@ -374,12 +420,12 @@ impl OutputSet {
             };
             let source = source.temp.clone();
             let target = to.join(name);
-            let temp = temp_path(to, name);
+            let temp = self.staging(to, name)?;
             self.pending.push(Pending {
                 temp: temp.clone(),
                 target: target.clone(),
             });
-            fs::copy(&source, &temp)
+            in_folder(&temp, |t| fs::copy(&source, t))
                 .and_then(|_| File::open(&temp)?.sync_all())
                 .map_err(|e| OutputError::write(&target, e))?;
         }
@@ -457,10 +503,47 @@ impl OutputSet {
                 let _ = fs::remove_file(stale);
             }
         }
-        if let Ok(dir) = File::open(&self.dir) {
-            let _ = dir.sync_all();
+        for folder in std::iter::once(self.dir.clone()).chain(self.written_folders()) {
+            if let Ok(dir) = File::open(&folder) {
+                let _ = dir.sync_all();
+            }
         }
+        self.created.clear();
         Ok(std::mem::take(&mut self.records))
+    }
+}
+
+impl OutputSet {
+    /// The temporary name of `name` in `base` (this set's folder or its
+    /// mirror), its subfolder created first when it has one.
+    fn staging(&mut self, base: &Path, name: &str) -> Result<PathBuf, OutputError> {
+        let target = base.join(name);
+        if let Some(folder) = target.parent().filter(|f| *f != base) {
+            let mut missing = Vec::new();
+            let mut next = Some(folder);
+            while let Some(f) = next.filter(|f| *f != base && !f.exists()) {
+                missing.push(f.to_path_buf());
+                next = f.parent();
+            }
+            fs::create_dir_all(folder)
+                .map_err(|e| OutputError::new(folder, format!("cannot create the folder: {e}")))?;
+            self.created.extend(missing);
+        }
+        Ok(temp_path(base, name))
+    }
+
+    /// The subfolders of the files this set renames into place.
+    fn written_folders(&self) -> Vec<PathBuf> {
+        let mut folders: Vec<PathBuf> = Vec::new();
+        for record in &self.records {
+            let target = self.dir.join(&record.path);
+            if let Some(folder) = target.parent().filter(|f| *f != self.dir) {
+                if !folders.iter().any(|f| f == folder) {
+                    folders.push(folder.to_path_buf());
+                }
+            }
+        }
+        folders
     }
 }
 
@@ -469,14 +552,31 @@ impl Drop for OutputSet {
         for p in &self.pending {
             let _ = fs::remove_file(&p.temp);
         }
+        // Table folders this uncommitted set created, while empty (another
+        // run's files in one keep it).
+        for folder in &self.created {
+            let _ = fs::remove_dir(folder);
+        }
     }
 }
 
-/// Removes the temporaries in `dir` that a killed run of this tool left.
+/// Removes the temporaries in `dir`, and in its table and receipt
+/// folders, that a killed run of this tool left. Those of live processes
+/// (a concurrent shard writing into the same folder) are kept.
 fn remove_stale_temporaries(dir: &Path) -> Result<(), OutputError> {
-    let entries = fs::read_dir(dir).map_err(|e| OutputError::new(dir, e))?;
-    for entry in entries.flatten() {
-        if is_stale_temporary(&entry.file_name().to_string_lossy()) {
+    remove_stale_in(dir, 2).map_err(|e| OutputError::new(dir, e))
+}
+
+/// [`remove_stale_temporaries`] in `dir` and, `depth` levels down, in the
+/// tools' own subfolders.
+fn remove_stale_in(dir: &Path, depth: u32) -> std::io::Result<()> {
+    for entry in fs::read_dir(dir)?.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if is_dir && depth > 0 && is_own_folder(&name) {
+            // A folder that cannot be read holds nothing of this run.
+            let _ = remove_stale_in(&entry.path(), depth - 1);
+        } else if !is_dir && is_stale_temporary(&name) {
             let _ = fs::remove_file(entry.path());
         }
     }
@@ -790,9 +890,9 @@ impl OutputSet {
     /// once complete.
     pub fn writer(&mut self, name: &str) -> Result<StagedWriter, OutputError> {
         let target = self.dir.join(name);
-        let temp = temp_path(&self.dir, name);
-        let (file, direct) =
-            open_staged(&temp, self.direct).map_err(|e| OutputError::write(&target, e))?;
+        let temp = self.staging(&self.dir.clone(), name)?;
+        let (file, direct) = in_folder(&temp, |t| open_staged(t, self.direct))
+            .map_err(|e| OutputError::write(&target, e))?;
         self.pending.push(Pending {
             temp: temp.clone(),
             target: target.clone(),
@@ -1054,6 +1154,70 @@ mod tests {
         let own = format!(".lines.csv.{}{TEMP_SUFFIX}", std::process::id());
         assert!(!is_stale_temporary(&own));
         assert!(!is_stale_temporary("customers.csv"));
+    }
+
+    #[test]
+    fn parts_of_table_folders_are_own_names() {
+        assert!(is_part("part-1-of-2") && is_part("part-10-of-12"));
+        assert!(!is_part("part-1-of-") && !is_part("part-x-of-2") && !is_part("part1"));
+        assert!(is_stale_temporary(".part-2-of-3.csv.novawireless-partial"));
+        assert!(!is_stale_temporary(".part-2-of-3.txt.novawireless-partial"));
+    }
+
+    /// Files in table folders are staged beside their targets, and a
+    /// stray there is removed by the next run, but never a live
+    /// process's temporary (a concurrent shard's).
+    #[test]
+    fn files_in_subfolders_are_staged_beside_their_targets() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let stray = d.join("customers");
+        fs::create_dir(&stray).unwrap();
+        let stray = stray.join(format!(".part-1-of-2.csv{TEMP_SUFFIX}"));
+        fs::write(&stray, "partial").unwrap();
+        let live = d.join(format!("customers/.part-2-of-2.csv.1{TEMP_SUFFIX}"));
+        fs::write(&live, "pid 1 is alive").unwrap();
+        let receipts = d.join("_receipts/part-1-of-2");
+        fs::create_dir_all(&receipts).unwrap();
+        let stray_receipt = receipts.join(format!(".lines_receipt.json{TEMP_SUFFIX}"));
+        let receipt = receipts.join(format!(".customer_generation_receipt.json{TEMP_SUFFIX}"));
+        fs::write(&stray_receipt, "not ours").unwrap();
+        fs::write(&receipt, "partial").unwrap();
+        let mut set = OutputSet::create(d).unwrap();
+        assert!(!stray.exists() && !receipt.exists());
+        assert!(live.exists() && stray_receipt.exists());
+        set.bytes("customers/part-1-of-2.csv", b"a\n").unwrap();
+        set.bytes("_receipts/part-1-of-2/r.json", b"{}").unwrap();
+        let temp = d.join(format!(
+            "customers/.part-1-of-2.csv.{}{TEMP_SUFFIX}",
+            std::process::id()
+        ));
+        assert!(temp.exists());
+        let records = set.commit().unwrap();
+        assert_eq!(records[0].path, "customers/part-1-of-2.csv");
+        assert_eq!(
+            listing(&d.join("customers")),
+            [
+                format!(".part-2-of-2.csv.1{TEMP_SUFFIX}"),
+                "part-1-of-2.csv".into()
+            ]
+        );
+    }
+
+    #[test]
+    fn an_uncommitted_set_removes_the_table_folders_it_created() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        fs::create_dir(d.join("lines")).unwrap();
+        {
+            let mut set = OutputSet::create(d).unwrap();
+            set.bytes("customers/part-1-of-1.csv", b"a\n").unwrap();
+            set.bytes("lines/part-1-of-1.csv", b"a\n").unwrap();
+            set.bytes("_receipts/part-1-of-1/r.json", b"{}").unwrap();
+        }
+        // The folder that was there stays.
+        assert_eq!(listing(d), ["lines"]);
+        assert!(listing(&d.join("lines")).is_empty());
     }
 
     #[test]

@@ -70,6 +70,10 @@ pub enum PipelineError {
         /// The tables the run makes.
         tables: Vec<&'static str>,
     },
+    /// `--report` with the tables layout: the data profile reads a flat
+    /// folder only (exit code 2, as for a bad flag).
+    #[error("--report needs the flat layout: the data profile reads the tables beside the receipts (customers.csv or customers.parquet); run profile on a run with --layout flat")]
+    ReportNeedsFlat,
     /// A worker thread that could not start or that panicked.
     #[error("{0}")]
     Internal(String),
@@ -110,7 +114,7 @@ impl PipelineError {
     /// folder, 1 for everything else.
     pub fn exit_code(&self) -> u8 {
         match self {
-            PipelineError::Folder(_) => 2,
+            PipelineError::Folder(_) | PipelineError::ReportNeedsFlat => 2,
             _ => 1,
         }
     }

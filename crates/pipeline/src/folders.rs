@@ -1,6 +1,7 @@
 //! Output folders: locks, the folders a failed run removes again, the
 //! mirror check and the commit of a step's files.
 
+use crate::files::Place;
 use crate::{Format, PipelineError};
 use novawireless_io::{FileRecord, FolderLock, OutputError, OutputSet};
 use std::path::{Path, PathBuf};
@@ -70,22 +71,28 @@ pub(crate) fn commit(
 
 /// Runs `run` holding exclusive locks on `out_dir` and `mirror_dir` (see
 /// [`novawireless_io::FolderLock`]) for its whole life; folders it had to
-/// create are removed again, while empty, when it fails.
+/// create are removed again, while empty, when it fails. The lock is the
+/// folder's, or with the tables layout the shard's in the folder
+/// ([`Place::lock_file`]): shards share a folder, two runs of one shard
+/// do not.
 pub(crate) fn locked<T>(
     out_dir: &Path,
     mirror_dir: Option<&Path>,
+    place: Place,
     run: impl FnOnce() -> Result<T, PipelineError>,
 ) -> Result<T, PipelineError> {
     let created_out = CreatedDirs::before(out_dir);
     let created_mirror = mirror_dir.map(CreatedDirs::before);
+    let lock_file = place.lock_file();
+    let lock = |dir: &Path, what: &str| {
+        FolderLock::acquire_named(dir, what, &lock_file).map_err(PipelineError::Folder)
+    };
     let result = (|| {
-        let _out = FolderLock::acquire(out_dir, "--out_dir").map_err(PipelineError::Folder)?;
+        let _out = lock(out_dir, "--out_dir")?;
         let same = mirror_dir
             .is_some_and(|m| std::fs::canonicalize(m).ok() == std::fs::canonicalize(out_dir).ok());
         let _mirror = match mirror_dir {
-            Some(m) if !same => {
-                Some(FolderLock::acquire(m, "--params_dir").map_err(PipelineError::Folder)?)
-            }
+            Some(m) if !same => Some(lock(m, "--params_dir")?),
             _ => None,
         };
         run()

@@ -24,8 +24,8 @@ mod step4;
 
 pub use error::PipelineError;
 pub use files::{
-    ANOMALY_LEDGER_FILE, ANOMALY_RECEIPT, BACKUP_FILE, CLEAN_LEDGER_FILE, EXAMPLES_FILE,
-    LEDGER_FILE, LEDGER_RECEIPT, MANIFEST_FILE, STEP1_FILES,
+    table_path, ANOMALY_LEDGER_FILE, ANOMALY_RECEIPT, BACKUP_FILE, CLEAN_LEDGER_FILE,
+    EXAMPLES_FILE, LEDGER_FILE, LEDGER_RECEIPT, MANIFEST_FILE, STEP1_FILES,
 };
 pub(crate) use folders::{check_mirror, commit, input_folder, locked};
 pub use in_memory::{empty_tables, run_all_tables, run_all_tables_with, table_names, ArrowTable};
@@ -48,7 +48,7 @@ use std::path::Path;
 /// The tool's name and version, as receipts record them.
 pub const TOOL: &str = concat!("novawireless ", env!("CARGO_PKG_VERSION"));
 
-pub use novawireless_io::Format;
+pub use novawireless_io::{Format, Layout};
 
 /// The baseline of `--config FILE`, or the embedded one.
 pub fn load_baseline(config: Option<&Path>) -> Result<Baseline, PipelineError> {

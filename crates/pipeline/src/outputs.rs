@@ -2,6 +2,7 @@
 //! by table ([`ByTable`]), the [`StageSink`] that formats each stage's rows
 //! on a worker thread ([`ChunkOutput`]), and the sinks that write them.
 
+use crate::files::Place;
 use crate::files::{
     AGREEMENTS_FILE, ANOMALY_LEDGER_FILE, CLEAN_LEDGER_FILE, CUSTOMER_FILES, DEVICES_FILE,
     EXAMPLES_FILE, LEDGER_FILE, LINES_FILE, MANIFEST_FILE, USAGE_FILE,
@@ -124,9 +125,16 @@ impl Table {
         }
     }
 
-    /// Opens the table's sink in `out`, under each of its names.
-    fn open(self, out: &mut OutputSet, format: Format) -> Result<Sink, PipelineError> {
-        let files = self.files();
+    /// Opens the table's sink in `out`, under each of its names at `place`.
+    fn open(
+        self,
+        out: &mut OutputSet,
+        format: Format,
+        place: Place,
+    ) -> Result<Sink, PipelineError> {
+        let stems: Vec<String> = self.files().iter().map(|f| place.stem(f)).collect();
+        let files: Vec<&str> = stems.iter().map(String::as_str).collect();
+        let files = files.as_slice();
         match self {
             Table::Customers => Sink::open::<Customers>(out, format, files, ()),
             Table::Lines => Sink::open::<Lines>(out, format, files, ()),
@@ -266,15 +274,16 @@ pub(crate) fn run_formatted(
 pub(crate) struct TableSinks(Vec<(Table, Sink)>);
 
 impl TableSinks {
-    /// Opens the sinks of `tables` in `out`.
+    /// Opens the sinks of `tables` in `out`, at `place`.
     pub(crate) fn open(
         out: &mut OutputSet,
         format: Format,
+        place: Place,
         tables: &[Table],
     ) -> Result<Self, PipelineError> {
         let mut sinks = Vec::with_capacity(tables.len());
         for &table in tables {
-            sinks.push((table, table.open(out, format)?));
+            sinks.push((table, table.open(out, format, place)?));
         }
         Ok(TableSinks(sinks))
     }

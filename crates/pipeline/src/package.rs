@@ -12,7 +12,7 @@ use novawireless_io::read::TextTable;
 use novawireless_io::schema::{Column, TableDef};
 use novawireless_io::tables::{Agreements, Customers, Devices, Examples, Ledger, Lines};
 use novawireless_io::tables::{Manifest, Usage};
-use novawireless_io::{Encoder, OutputSet};
+use novawireless_io::{Encoder, FolderLock, OutputSet};
 use std::path::Path;
 
 /// The package's file name.
@@ -91,8 +91,26 @@ pub(crate) fn resources(dir: &Path, format: Format) -> Result<Vec<Resource>, Pip
     Ok(resources)
 }
 
+/// The lock that serialises the package's writers: the shards of one run
+/// share a folder, and each writes the package after its commit.
+const PACKAGE_LOCK: &str = ".novawireless.datapackage.lock";
+
+/// How long a writer waits for another shard's package write (which takes
+/// milliseconds) before giving up.
+const PACKAGE_WAIT: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// Writes `dir/datapackage.json` for the tables `dir` holds in `format`.
+/// The folder is scanned and the package written under [`PACKAGE_LOCK`], so
+/// that of two shards finishing together the last writer has seen both.
 pub(crate) fn write_package(dir: &Path, format: Format) -> Result<(), PipelineError> {
+    let started = std::time::Instant::now();
+    let _lock = loop {
+        match FolderLock::acquire_named(dir, "--out_dir", PACKAGE_LOCK) {
+            Ok(lock) => break lock,
+            Err(e) if started.elapsed() > PACKAGE_WAIT => return Err(PipelineError::Folder(e)),
+            Err(_) => std::thread::sleep(std::time::Duration::from_millis(20)),
+        }
+    };
     let package = data_package(&resources(dir, format)?, format);
     let mut out = OutputSet::create(dir)?;
     out.json(PACKAGE_FILE, &package)?;

@@ -6,6 +6,7 @@
 //! on rayon's threads, chunk by chunk, while the calling thread writes
 //! finished chunks in order. Nothing is held whole in memory.
 
+use crate::files::Place;
 use crate::files::{
     ANOMALY_LEDGER_FILE, ANOMALY_RECEIPT, CLEAN_LEDGER_FILE, EXAMPLES_FILE, LEDGER_FILE,
     LEDGER_RECEIPT, MANIFEST_FILE, STEP1_FILES, STEP1_RECEIPT,
@@ -14,7 +15,7 @@ use crate::outputs::{run_formatted, Table, TableSinks};
 use crate::step1::{step1_parameters, write_step1_receipt};
 use crate::step2::write_ledger_receipt;
 use crate::step3::{anomaly_parameters, write_anomaly_receipt};
-use crate::{load_baseline, Format, GenerateOptions, PipelineError};
+use crate::{load_baseline, Format, GenerateOptions, Layout, PipelineError};
 use novawireless::SWAP_BLOCK;
 use novawireless::{
     AnomalyParams, AnomalySummary, BillingCounts, Counts, CustomerRange, FlagCounts, Pipeline,
@@ -101,6 +102,9 @@ pub struct RunAllOptions {
     pub report: bool,
     /// Output format of the tables (receipts are JSON).
     pub format: Format,
+    /// Flat files, or a folder per table holding this shard's part
+    /// ([`crate::table_path`]).
+    pub layout: Layout,
     /// Write the tables with direct I/O ([`OutputSet::set_direct_io`]);
     /// `None`: when that pays ([`direct_io_pays`]). The bytes are the same
     /// either way.
@@ -163,7 +167,10 @@ pub fn run_all_with(
     } else {
         &Silent
     };
-    crate::locked(out_dir, mirror_dir, || {
+    if options.report && options.layout != Layout::Flat {
+        return Err(PipelineError::ReportNeedsFlat);
+    }
+    crate::locked(out_dir, mirror_dir, options.place(), || {
         run_all_unlocked(options, out_dir, mirror_dir, progress)
     })
 }
@@ -188,12 +195,12 @@ fn run_all_unlocked(
     }));
     let parameters = step1_parameters(
         &options.generate,
-        options.shard,
+        options.place(),
         job.generator().joint_model().churn_shift(),
     );
     out.set_provenance(crate::provenance::pairs(
         "run_all",
-        STEP1_RECEIPT,
+        &options.place().receipt(STEP1_RECEIPT),
         &parameters,
         &[
             ("seed", options.generate.seed),
@@ -203,7 +210,8 @@ fn run_all_unlocked(
     let counts = write_tables(&job, options, &mut out, progress)?;
     let anomalies = write_receipts(&mut out, options, &job, &counts, out_dir)?;
     remove_stale_outputs(&mut out, options);
-    let files = crate::commit(out, mirror_dir, &mirrored(options.format))?;
+    let mirrored = mirrored(options.format, options.place());
+    let files = crate::commit(out, mirror_dir, &mirrored)?;
     let profile_files = if options.report {
         novawireless_report::write_profile_locked(out_dir)?.files
     } else {
@@ -217,6 +225,16 @@ fn run_all_unlocked(
         files,
         profile_files,
     })
+}
+
+impl RunAllOptions {
+    /// Where the run's files go in its folder.
+    pub(crate) fn place(&self) -> Place {
+        Place {
+            layout: self.layout,
+            shard: self.shard,
+        }
+    }
 }
 
 /// The facade's chunk job for `options`, pass 1 run.
@@ -253,7 +271,8 @@ fn write_tables(
     out: &mut OutputSet,
     progress: &dyn Progress,
 ) -> Result<Counts, PipelineError> {
-    let mut sinks = TableSinks::open(out, options.format, &written_tables(options))?;
+    let tables = written_tables(options);
+    let mut sinks = TableSinks::open(out, options.format, options.place(), &tables)?;
     let counts = run_formatted(job, options.format, progress, |o| sinks.put(o))?;
     sinks.finish(out)?;
     Ok(counts)
@@ -268,28 +287,34 @@ fn bytes_per_customer(format: Format) -> u64 {
 }
 
 /// Optional outputs of an earlier run that this one does not write: the
-/// profile (written again after the commit with --report) and, without
-/// --clean_twin, the clean twin.
+/// profile of a flat folder (written again after the commit with
+/// --report) and, without --clean_twin, the clean twin (with the tables
+/// layout, this shard's part of it only).
 fn remove_stale_outputs(out: &mut OutputSet, options: &RunAllOptions) {
-    for name in ["report.html", "customers_v1_profile.csv"] {
-        out.remove_on_commit(name);
+    if options.layout == Layout::Flat {
+        for name in ["report.html", "customers_v1_profile.csv"] {
+            out.remove_on_commit(name);
+        }
     }
     if !options.clean_twin {
-        out.remove_on_commit(&options.format.file_name(CLEAN_LEDGER_FILE));
+        out.remove_on_commit(&options.place().table(CLEAN_LEDGER_FILE, options.format));
     }
 }
 
 /// The files mirrored to the params folder: the ledger tables and their
-/// receipts.
-fn mirrored(format: Format) -> Vec<String> {
+/// receipts, at the same paths as in the output folder.
+fn mirrored(format: Format, place: Place) -> Vec<String> {
     let tables = [
         LEDGER_FILE,
         ANOMALY_LEDGER_FILE,
         EXAMPLES_FILE,
         MANIFEST_FILE,
     ];
-    let mut names: Vec<String> = tables.iter().map(|n| format.file_name(n)).collect();
-    names.extend([LEDGER_RECEIPT.to_string(), ANOMALY_RECEIPT.to_string()]);
+    let mut names: Vec<String> = tables.iter().map(|n| place.table(n, format)).collect();
+    names.extend([
+        place.receipt(LEDGER_RECEIPT),
+        place.receipt(ANOMALY_RECEIPT),
+    ]);
     names
 }
 
@@ -302,10 +327,10 @@ fn write_receipts(
     counts: &Counts,
     out_dir: &Path,
 ) -> Result<AnomalySummary, PipelineError> {
-    let format = options.format;
+    let (format, place) = (options.format, options.place());
     let records = out.records().to_vec();
     let pick = |names: &[&str]| -> Vec<_> {
-        let names: Vec<String> = names.iter().map(|n| format.file_name(n)).collect();
+        let names: Vec<String> = names.iter().map(|n| place.table(n, format)).collect();
         records
             .iter()
             .filter(|r| names.contains(&r.path))
@@ -314,10 +339,16 @@ fn write_receipts(
     };
     let parameters = step1_parameters(
         &options.generate,
-        options.shard,
+        place,
         job.generator().joint_model().churn_shift(),
     );
-    write_step1_receipt(out, parameters, counts.step1, &pick(&STEP1_FILES[..6]))?;
+    write_step1_receipt(
+        out,
+        place,
+        parameters,
+        counts.step1,
+        &pick(&STEP1_FILES[..6]),
+    )?;
     write_ledger_receipt(
         out,
         out_dir,
@@ -325,9 +356,10 @@ fn write_receipts(
         Some(counts.final_flags),
         &pick(&[LEDGER_FILE]),
         format,
+        place,
     )?;
     let summary = counts.summary();
-    let parameters = anomaly_parameters(out, &options.anomalies, true, out_dir, format);
+    let parameters = anomaly_parameters(out, &options.anomalies, true, out_dir, (format, place));
     write_anomaly_receipt(
         out,
         parameters,
@@ -339,6 +371,7 @@ fn write_receipts(
             LEDGER_FILE,
             CLEAN_LEDGER_FILE,
         ]),
+        place,
     )?;
     Ok(summary)
 }

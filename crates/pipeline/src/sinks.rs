@@ -3,7 +3,8 @@
 //! worker thread (the format's [`Encoder`]), and a [`Sink`] writes parts in
 //! chunk order.
 
-use crate::{Format, PipelineError};
+use crate::files::Place;
+use crate::{Format, Layout, PipelineError};
 use novawireless::AccountChunk;
 use novawireless::LedgerRow;
 use novawireless_io::tables::{Agreements, Customers, Devices, Ledger, Lines, Usage};
@@ -76,30 +77,69 @@ pub(crate) fn put_ledger(
     sink.put(part)
 }
 
-/// The path of input table `csv_name` of `dir` in `format`. When it does
-/// not exist but the other format's does, the error says which `--format`
-/// reads it.
+/// The path of input table `csv_name` of `dir` in `format` at `place`.
+/// When it does not exist but the table is there in another format or
+/// layout, the error names what is there and the flags that read it.
 pub(crate) fn input_path(
     dir: &Path,
     csv_name: &str,
     format: Format,
+    place: Place,
 ) -> Result<PathBuf, PipelineError> {
-    let path = dir.join(format.file_name(csv_name));
-    if !path.exists() {
-        for other in Format::ALL.into_iter().filter(|f| *f != format) {
-            let found = other.file_name(csv_name);
-            if dir.join(&found).exists() {
-                return Err(PipelineError::Input(InputError::file(
-                    path.display().to_string(),
-                    format_args!(
-                        "no such file; {found} is there: pass --format {} to read it",
-                        other.as_str()
-                    ),
-                )));
+    let path = dir.join(place.table(csv_name, format));
+    if path.exists() {
+        return Ok(path);
+    }
+    match found_instead(dir, csv_name, format, place) {
+        Some(found) => Err(PipelineError::Input(InputError::file(
+            path.display().to_string(),
+            format_args!("no such file; {found}"),
+        ))),
+        None => Ok(path),
+    }
+}
+
+/// What `dir` holds of table `csv_name` instead of its file in `format` at
+/// `place`: the table in another format or layout (`customers.csv is
+/// there: pass --format csv to read it`), or a part of a sharded run.
+fn found_instead(dir: &Path, csv_name: &str, format: Format, place: Place) -> Option<String> {
+    let other_layout = Layout::ALL.into_iter().filter(|l| *l != place.layout);
+    for layout in std::iter::once(place.layout).chain(other_layout) {
+        for other in Format::ALL {
+            let at = Place { layout, ..place };
+            let found = at.table(csv_name, other);
+            if (layout, other) == (place.layout, format) || !dir.join(&found).exists() {
+                continue;
             }
+            let mut flags = Vec::new();
+            if layout != place.layout {
+                flags.push(format!("--layout {layout}"));
+            }
+            if other != format {
+                flags.push(format!("--format {other}"));
+            }
+            return Some(format!(
+                "{found} is there: pass {} to read it",
+                flags.join(" ")
+            ));
         }
     }
-    Ok(path)
+    let stem = Place::unsharded(Layout::Flat).stem(csv_name);
+    let mut parts: Vec<String> = std::fs::read_dir(dir.join(&stem))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("part-"))
+        .collect();
+    parts.sort();
+    parts.first().map(|part| {
+        format!(
+            "{stem}/{part} is there, a part of a sharded run with --layout tables: \
+             steps 2–4 read an unsharded run's {} (--layout tables)",
+            Place::unsharded(Layout::Tables).table(csv_name, format)
+        )
+    })
 }
 
 /// The total size of the files at `paths` (0 for any that cannot be read):

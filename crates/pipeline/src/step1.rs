@@ -1,6 +1,6 @@
 //! Step 1: `generate_customers`.
 
-use crate::files::STEP1_RECEIPT;
+use crate::files::{Place, STEP1_RECEIPT};
 use crate::outputs::{run_formatted, Table, TableSinks};
 use crate::{load_baseline, PipelineError, TOOL};
 use novawireless::{GraphParams, Pipeline, Progress, Silent, Step1Counts};
@@ -27,6 +27,8 @@ pub struct GenerateOptions {
     pub progress: bool,
     /// Output format of the tables.
     pub format: crate::Format,
+    /// Flat files or table folders (step 1 alone writes `part-1-of-1`).
+    pub layout: crate::Layout,
 }
 
 /// Bytes of step-1 output per customer, about (both customer files).
@@ -62,6 +64,8 @@ pub(crate) struct Step1Parameters<'a> {
     shard_customers: Option<[u64; 2]>,
     churn_intercept_shift: f64,
     format: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    layout: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -93,7 +97,7 @@ pub fn generate_customers_with(
     progress: &dyn Progress,
 ) -> Result<Step1Report, PipelineError> {
     let progress = if options.progress { progress } else { &Silent };
-    crate::locked(out_dir, None, || {
+    crate::locked(out_dir, None, Place::unsharded(options.layout), || {
         generate_customers_unlocked(options, out_dir, progress)
     })
 }
@@ -121,28 +125,31 @@ fn generate_customers_unlocked(
     out.set_direct_io(crate::direct_io_pays(
         options.n_customers.saturating_mul(bytes_per_customer),
     ));
-    let parameters = step1_parameters(options, None, job.generator().joint_model().churn_shift());
+    let place = Place::unsharded(options.layout);
+    let parameters = step1_parameters(options, place, job.generator().joint_model().churn_shift());
     out.set_provenance(crate::provenance::pairs(
         "generate_customers",
-        STEP1_RECEIPT,
+        &place.receipt(STEP1_RECEIPT),
         &parameters,
         &[("seed", options.seed)],
     ));
-    let mut sinks = TableSinks::open(&mut out, options.format, &Table::STEP1)?;
+    let mut sinks = TableSinks::open(&mut out, options.format, place, &Table::STEP1)?;
     let counts = run_formatted(&job, options.format, progress, |o| sinks.put(o))?.step1;
     sinks.finish(&mut out)?;
     let files = out.records().to_vec();
-    write_step1_receipt(&mut out, parameters, counts, &files)?;
+    write_step1_receipt(&mut out, place, parameters, counts, &files)?;
     crate::commit(out, None, &[] as &[&str])?;
     Ok(Step1Report { counts, files })
 }
 
-/// The step-1 receipt's `parameters`.
+/// The step-1 receipt's `parameters` for output at `place` (whose shard
+/// and layout they record).
 pub(crate) fn step1_parameters(
     options: &GenerateOptions,
-    shard: Option<crate::run_all::Shard>,
+    place: Place,
     churn_intercept_shift: f64,
 ) -> Step1Parameters<'_> {
+    let shard = place.shard;
     Step1Parameters {
         n_customers: options.n_customers,
         seed: options.seed,
@@ -171,12 +178,14 @@ pub(crate) fn step1_parameters(
         }),
         churn_intercept_shift,
         format: options.format.as_str(),
+        layout: place.recorded_layout(),
     }
 }
 
-/// Writes the step-1 receipt listing `files`.
+/// Writes the step-1 receipt listing `files`, at `place`.
 pub(crate) fn write_step1_receipt(
     out: &mut OutputSet,
+    place: Place,
     parameters: Step1Parameters<'_>,
     counts: Step1Counts,
     files: &[FileRecord],
@@ -190,5 +199,5 @@ pub(crate) fn write_step1_receipt(
         row_counts: counts,
         files,
     };
-    Ok(out.json(STEP1_RECEIPT, &receipt)?)
+    Ok(out.json(&place.receipt(STEP1_RECEIPT), &receipt)?)
 }

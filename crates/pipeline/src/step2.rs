@@ -1,13 +1,15 @@
 //! Step 2: `build_master_account_ledger`.
 
 use crate::error::first_row;
-use crate::files::{LEDGER_FILE, LEDGER_RECEIPT, STEP1_FILES};
+use crate::files::{Place, LEDGER_FILE, LEDGER_RECEIPT, STEP1_FILES};
 use crate::folders::CreatedDirs;
 use crate::sinks::{input_path, put_ledger, size_of, Part, Sink};
-use crate::{Format, PipelineError, TOOL};
+use crate::{Format, Layout, PipelineError, TOOL};
 use novawireless::ledger::{join, JoinError, Table};
 use novawireless::{Customer, CustomerId, EipAgreement, FlagCounts, Line, LineId, UsageSnapshot};
-use novawireless_io::read::{open_step1, RowReader, Step1Readers};
+use novawireless_io::read::{agreement_row, customer_row, line_row, usage_row};
+use novawireless_io::read::{RowReader, Step1Readers};
+use novawireless_io::tables::{Agreements, Customers, Lines, Usage};
 use novawireless_io::{FileRecord, InputError, LedgerSchema, OutputSet};
 use serde::Serialize;
 use std::fmt::Display;
@@ -33,21 +35,25 @@ struct LedgerReceipt<'a> {
 pub(crate) struct LedgerParameters<'a> {
     in_dir: String,
     format: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    layout: Option<&'a str>,
 }
 
-/// The step-2 receipt's `parameters`, for output into `out`.
-pub(crate) fn ledger_parameters(
+/// The step-2 receipt's `parameters`, for output into `out` at `place`.
+pub(crate) fn ledger_parameters<'a>(
     out: &OutputSet,
     in_dir: &Path,
     format: crate::Format,
-) -> LedgerParameters<'static> {
+    place: Place,
+) -> LedgerParameters<'a> {
     LedgerParameters {
         in_dir: crate::input_folder(in_dir, out.dir()),
         format: format.as_str(),
+        layout: place.recorded_layout(),
     }
 }
 
-/// Writes the step-2 receipt listing `files`.
+/// Writes the step-2 receipt listing `files`, at `place`.
 pub(crate) fn write_ledger_receipt(
     out: &mut OutputSet,
     in_dir: &Path,
@@ -55,8 +61,9 @@ pub(crate) fn write_ledger_receipt(
     final_ledger_counts: Option<FlagCounts>,
     files: &[FileRecord],
     format: crate::Format,
+    place: Place,
 ) -> Result<(), PipelineError> {
-    let parameters = ledger_parameters(out, in_dir, format);
+    let parameters = ledger_parameters(out, in_dir, format, place);
     let receipt = LedgerReceipt {
         dataset: "novawireless_master_account_ledger",
         step: "build_master_account_ledger",
@@ -67,7 +74,7 @@ pub(crate) fn write_ledger_receipt(
         final_ledger_counts,
         files,
     };
-    Ok(out.json(LEDGER_RECEIPT, &receipt)?)
+    Ok(out.json(&place.receipt(LEDGER_RECEIPT), &receipt)?)
 }
 
 /// Customers per group of the merge-join (about 2.4 lines each, so a group
@@ -418,7 +425,8 @@ fn first_out_of_order<T>(
 /// Runs step 2: merge-joins the step-1 tables of `in_dir` (and nowhere
 /// else), a group of customers at a time, and writes the ledger and its
 /// receipt to `out_dir`, mirrored to `mirror_dir`. Tables are read and
-/// written in `format`.
+/// written in `format` and `layout` (with the tables layout, the part
+/// `part-1-of-1` of each table folder: [`crate::table_path`]).
 ///
 /// The tables must be sorted by customer, as step 1 writes them: customers
 /// by `customer_id`, lines by `line_id` and customer. Agreement and usage
@@ -430,9 +438,11 @@ pub fn build_master_account_ledger(
     out_dir: &Path,
     mirror_dir: Option<&Path>,
     format: Format,
+    layout: Layout,
 ) -> Result<FlagCounts, PipelineError> {
-    crate::locked(out_dir, mirror_dir, || {
-        build_master_account_ledger_unlocked(in_dir, out_dir, mirror_dir, format)
+    let place = Place::unsharded(layout);
+    crate::locked(out_dir, mirror_dir, place, || {
+        build_master_account_ledger_unlocked(in_dir, out_dir, mirror_dir, format, place)
     })
 }
 
@@ -442,11 +452,18 @@ fn build_master_account_ledger_unlocked(
     out_dir: &Path,
     mirror_dir: Option<&Path>,
     format: Format,
+    place: Place,
 ) -> Result<FlagCounts, PipelineError> {
     // Refuse an unusable mirror before anything changes.
     crate::check_mirror(mirror_dir)?;
     let created = CreatedDirs::before(out_dir);
-    let result = build(in_dir, out_dir, mirror_dir, GROUP_CUSTOMERS, format);
+    let result = build(
+        in_dir,
+        out_dir,
+        mirror_dir,
+        GROUP_CUSTOMERS,
+        (format, place),
+    );
     if result.is_err() {
         created.remove_if_empty();
     }
@@ -459,13 +476,11 @@ fn build(
     out_dir: &Path,
     mirror_dir: Option<&Path>,
     group_customers: usize,
-    format: Format,
+    (format, place): (Format, Place),
 ) -> Result<FlagCounts, PipelineError> {
-    let mut inputs = Vec::with_capacity(4);
-    for i in [0, 2, 4, 5] {
-        inputs.push(input_path(in_dir, STEP1_FILES[i], format)?);
-    }
-    let readers = open_step1(in_dir, format.as_str()).map_err(input)?;
+    let path = |i: usize| input_path(in_dir, STEP1_FILES[i], format, place);
+    let inputs = [path(0)?, path(2)?, path(4)?, path(5)?];
+    let readers = open_step1(&inputs).map_err(input)?;
     let mut merge = Step1Merge::new(readers, group_customers);
     let mut out = OutputSet::create(out_dir)?;
     // The ledger is about as large as its four inputs.
@@ -474,11 +489,11 @@ fn build(
     let schema = LedgerSchema::default();
     out.set_provenance(crate::provenance::pairs(
         "build_master_account_ledger",
-        LEDGER_RECEIPT,
-        &ledger_parameters(&out, in_dir, format),
+        &place.receipt(LEDGER_RECEIPT),
+        &ledger_parameters(&out, in_dir, format, place),
         &[],
     ));
-    let mut sink = Sink::ledger(&mut out, format, &[LEDGER_FILE], schema)?;
+    let mut sink = Sink::ledger(&mut out, format, &[&place.stem(LEDGER_FILE)], schema)?;
     let mut part = Part::default();
     let mut counts = FlagCounts::default();
     let mut group = Group::default();
@@ -495,10 +510,23 @@ fn build(
     }
     sink.finish(&mut out)?;
     let files = out.records().to_vec();
-    write_ledger_receipt(&mut out, in_dir, counts, None, &files, format)?;
-    let ledger = format.file_name(LEDGER_FILE);
-    crate::commit(out, mirror_dir, &[&ledger, LEDGER_RECEIPT])?;
+    write_ledger_receipt(&mut out, in_dir, counts, None, &files, format, place)?;
+    let ledger = place.table(LEDGER_FILE, format);
+    crate::commit(out, mirror_dir, &[ledger, place.receipt(LEDGER_RECEIPT)])?;
     Ok(counts)
+}
+
+/// Opens the four step-1 tables step 2 reads, at `paths`: customers,
+/// lines, agreements and usage.
+fn open_step1(
+    [customers, lines, agreements, usage]: &[PathBuf; 4],
+) -> Result<Step1Readers, InputError> {
+    Ok(Step1Readers {
+        customers: RowReader::open::<Customers>(customers, customer_row)?,
+        lines: RowReader::open::<Lines>(lines, line_row)?,
+        agreements: RowReader::open::<Agreements>(agreements, agreement_row)?,
+        usage: RowReader::open::<Usage>(usage, usage_row)?,
+    })
 }
 
 #[cfg(test)]
@@ -543,7 +571,14 @@ mod tests {
     /// Step 2 with groups of `group` customers: the ledger, or the error.
     fn ledger(in_dir: &Path, group: usize) -> Result<String, String> {
         let out = tempfile::tempdir().unwrap();
-        build(in_dir, out.path(), None, group, Format::Csv).map_err(|e| e.to_string())?;
+        build(
+            in_dir,
+            out.path(),
+            None,
+            group,
+            (Format::Csv, Place::default()),
+        )
+        .map_err(|e| e.to_string())?;
         Ok(fs::read_to_string(out.path().join(LEDGER_FILE)).unwrap())
     }
 
@@ -745,7 +780,9 @@ mod tests {
             l[3] = l[3].replace("LINE-000000003", "LINE-000000002")
         });
         let out = dir.path().join("new/out");
-        assert!(build_master_account_ledger(dir.path(), &out, None, Format::Csv).is_err());
+        assert!(
+            build_master_account_ledger(dir.path(), &out, None, Format::Csv, Layout::Flat).is_err()
+        );
         assert!(!dir.path().join("new").exists());
     }
 }

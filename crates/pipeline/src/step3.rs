@@ -1,12 +1,12 @@
 //! Step 3: `inject_imei_anomalies`.
 
 use crate::files::{
-    ANOMALY_LEDGER_FILE, ANOMALY_RECEIPT, EXAMPLES_FILE, LEDGER_FILE, MANIFEST_FILE,
+    Place, ANOMALY_LEDGER_FILE, ANOMALY_RECEIPT, EXAMPLES_FILE, LEDGER_FILE, MANIFEST_FILE,
 };
 use crate::ledger_reader::{LedgerReader, GROUP_ROWS};
 use crate::sinks::fill;
 use crate::sinks::{input_path, put_ledger, refs, size_of, Part, Sink};
-use crate::{Format, PipelineError, TOOL};
+use crate::{Format, Layout, PipelineError, TOOL};
 use novawireless::anomalies::{is_example, swap_block, SwapBlocks};
 use novawireless::stages::{inject_chunk, pools as pools_of};
 use novawireless::{AnomalyCounts, AnomalyParams, AnomalySummary, Defect, LedgerRow, MissingPools};
@@ -29,22 +29,25 @@ struct AnomalyWriters {
 
 impl AnomalyWriters {
     /// Opens the anomaly ledger under each of `names`, the examples and the
-    /// manifest.
+    /// manifest, at `place`.
     fn start(
         out: &mut OutputSet,
-        format: Format,
+        (format, place): (Format, Place),
         names: &[&str],
         billing: bool,
     ) -> Result<Self, PipelineError> {
+        let names: Vec<String> = names.iter().map(|n| place.stem(n)).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let (examples, manifest) = (place.stem(EXAMPLES_FILE), place.stem(MANIFEST_FILE));
         let schema = LedgerSchema {
             anomaly_type: true,
             billing_agreement_type: billing,
         };
         Ok(AnomalyWriters {
             format,
-            ledger: Sink::ledger(out, format, names, schema)?,
-            examples: Sink::open::<Examples>(out, format, &[EXAMPLES_FILE], ())?,
-            manifest: Sink::open::<Manifest>(out, format, &[MANIFEST_FILE], ())?,
+            ledger: Sink::ledger(out, format, &names, schema)?,
+            examples: Sink::open::<Examples>(out, format, &[&examples], ())?,
+            manifest: Sink::open::<Manifest>(out, format, &[&manifest], ())?,
             schema,
             part: Part::default(),
             example_rows: 0,
@@ -81,6 +84,8 @@ pub(crate) struct AnomalyParameters<'a> {
     overwrite_base: bool,
     in_dir: String,
     format: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    layout: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -95,14 +100,14 @@ struct AnomalyReceipt<'a> {
     files: &'a [FileRecord],
 }
 
-/// The step-3 receipt's `parameters`, for output into `out`.
-pub(crate) fn anomaly_parameters(
+/// The step-3 receipt's `parameters`, for output into `out` at `place`.
+pub(crate) fn anomaly_parameters<'a>(
     out: &OutputSet,
     params: &AnomalyParams,
     overwrite_base: bool,
     in_dir: &Path,
-    format: crate::Format,
-) -> AnomalyParameters<'static> {
+    (format, place): (Format, Place),
+) -> AnomalyParameters<'a> {
     AnomalyParameters {
         seed: params.seed,
         p_mismatch: params.p_mismatch,
@@ -111,15 +116,17 @@ pub(crate) fn anomaly_parameters(
         overwrite_base,
         in_dir: crate::input_folder(in_dir, out.dir()),
         format: format.as_str(),
+        layout: place.recorded_layout(),
     }
 }
 
-/// Writes the step-3 receipt listing the files recorded so far.
+/// Writes the step-3 receipt listing `files`, at `place`.
 pub(crate) fn write_anomaly_receipt(
     out: &mut OutputSet,
     parameters: AnomalyParameters<'_>,
     summary: AnomalySummary,
     files: &[FileRecord],
+    place: Place,
 ) -> Result<(), PipelineError> {
     let receipt = AnomalyReceipt {
         dataset: "novawireless_master_account_ledger",
@@ -130,13 +137,15 @@ pub(crate) fn write_anomaly_receipt(
         realised: summary,
         files,
     };
-    Ok(out.json(ANOMALY_RECEIPT, &receipt)?)
+    Ok(out.json(&place.receipt(ANOMALY_RECEIPT), &receipt)?)
 }
 
 /// Runs step 3 on `in_dir/master_account_ledger.csv` (`.parquet` in
 /// `format` Parquet), in two passes over the file, a group of rows at a
 /// time: the first sums the missing-IMEI pools (and checks every row), the
-/// second injects and writes the tables in `format`.
+/// second injects and writes the tables in `format`. With the tables
+/// layout it reads and writes the part `part-1-of-1` of each table folder
+/// ([`crate::table_path`]).
 pub fn inject_imei_anomalies(
     in_dir: &Path,
     out_dir: &Path,
@@ -144,9 +153,18 @@ pub fn inject_imei_anomalies(
     overwrite_base: bool,
     mirror_dir: Option<&Path>,
     format: Format,
+    layout: Layout,
 ) -> Result<AnomalySummary, PipelineError> {
-    crate::locked(out_dir, mirror_dir, || {
-        inject_imei_anomalies_unlocked(in_dir, out_dir, params, overwrite_base, mirror_dir, format)
+    let place = Place::unsharded(layout);
+    crate::locked(out_dir, mirror_dir, place, || {
+        inject_imei_anomalies_unlocked(
+            in_dir,
+            out_dir,
+            params,
+            overwrite_base,
+            mirror_dir,
+            (format, place),
+        )
     })
 }
 
@@ -157,7 +175,7 @@ fn inject_imei_anomalies_unlocked(
     params: &AnomalyParams,
     overwrite_base: bool,
     mirror_dir: Option<&Path>,
-    format: Format,
+    at: (Format, Place),
 ) -> Result<AnomalySummary, PipelineError> {
     inject_in_groups(
         in_dir,
@@ -166,7 +184,7 @@ fn inject_imei_anomalies_unlocked(
         overwrite_base,
         mirror_dir,
         GROUP_ROWS,
-        format,
+        at,
     )
 }
 
@@ -210,11 +228,11 @@ fn inject_in_groups(
     overwrite_base: bool,
     mirror_dir: Option<&Path>,
     group_rows: usize,
-    format: Format,
+    (format, place): (Format, Place),
 ) -> Result<AnomalySummary, PipelineError> {
     // Refuse an unusable mirror before anything changes.
     crate::check_mirror(mirror_dir)?;
-    let path = input_path(in_dir, LEDGER_FILE, format)?;
+    let path = input_path(in_dir, LEDGER_FILE, format, place)?;
     let mut rows = Vec::new();
     let mut lines = Vec::new();
     let mut ledger = LedgerReader::open(&path, group_rows, true)?;
@@ -233,14 +251,14 @@ fn inject_in_groups(
     } else {
         &[ANOMALY_LEDGER_FILE]
     };
-    let parameters = anomaly_parameters(&out, params, overwrite_base, in_dir, format);
+    let parameters = anomaly_parameters(&out, params, overwrite_base, in_dir, (format, place));
     out.set_provenance(crate::provenance::pairs(
         "inject_imei_anomalies",
-        ANOMALY_RECEIPT,
+        &place.receipt(ANOMALY_RECEIPT),
         &parameters,
         &[("anomaly_seed", params.seed)],
     ));
-    let mut writers = AnomalyWriters::start(&mut out, format, names, billing)?;
+    let mut writers = AnomalyWriters::start(&mut out, (format, place), names, billing)?;
     let mut counts = AnomalyCounts::default();
     let mut defects = Vec::new();
     while ledger.next_group(&mut rows, &mut lines)? {
@@ -253,13 +271,13 @@ fn inject_in_groups(
     writers.finish(&mut out)?;
     let summary = AnomalySummary::new(&counts, examples, manifest_rows);
     let files = out.records().to_vec();
-    write_anomaly_receipt(&mut out, parameters, summary, &files)?;
+    write_anomaly_receipt(&mut out, parameters, summary, &files, place)?;
     let mut tables = vec![ANOMALY_LEDGER_FILE, EXAMPLES_FILE, MANIFEST_FILE];
     if overwrite_base {
         tables.push(LEDGER_FILE);
     }
-    let mut mirrored: Vec<String> = tables.iter().map(|n| format.file_name(n)).collect();
-    mirrored.push(ANOMALY_RECEIPT.to_string());
+    let mut mirrored: Vec<String> = tables.iter().map(|n| place.table(n, format)).collect();
+    mirrored.push(place.receipt(ANOMALY_RECEIPT));
     let mirrored: Vec<&str> = mirrored.iter().map(String::as_str).collect();
     crate::commit(out, mirror_dir, &mirrored)?;
     Ok(summary)
@@ -326,7 +344,7 @@ mod tests {
                 true,
                 None,
                 group_rows,
-                Format::Csv,
+                (Format::Csv, Place::default()),
             )
             .unwrap();
             (summary, files(out.path()))

@@ -1,10 +1,10 @@
 //! Step 4: `fix_ledger_contract_proxy`.
 
-use crate::files::{BACKUP_FILE, LEDGER_FILE};
+use crate::files::{Place, BACKUP_FILE, LEDGER_FILE};
 use crate::folders::CreatedDirs;
 use crate::ledger_reader::{LedgerReader, GROUP_ROWS};
 use crate::sinks::{input_path, put_ledger, size_of, Part, Sink};
-use crate::{Format, PipelineError};
+use crate::{Format, Layout, PipelineError};
 use novawireless::billing::apply;
 use novawireless::BillingCounts;
 use novawireless_io::{LedgerSchema, OutputSet};
@@ -13,15 +13,19 @@ use std::path::Path;
 /// Runs step 4: writes the backup of `in_dir/master_account_ledger.csv`
 /// (`.parquet` in `format` Parquet), then the ledger with
 /// `billing_agreement_type` in place of `contract_proxy`, streaming the
-/// ledger a group of rows at a time.
+/// ledger a group of rows at a time. With the tables layout it reads and
+/// writes the part `part-1-of-1` of each table folder
+/// ([`crate::table_path`]).
 pub fn fix_ledger_contract_proxy(
     in_dir: &Path,
     out_dir: &Path,
     mirror_dir: Option<&Path>,
     format: Format,
+    layout: Layout,
 ) -> Result<BillingCounts, PipelineError> {
-    crate::locked(out_dir, mirror_dir, || {
-        fix_ledger_contract_proxy_unlocked(in_dir, out_dir, mirror_dir, format)
+    let place = Place::unsharded(layout);
+    crate::locked(out_dir, mirror_dir, place, || {
+        fix_ledger_contract_proxy_unlocked(in_dir, out_dir, mirror_dir, (format, place))
     })
 }
 
@@ -30,12 +34,12 @@ fn fix_ledger_contract_proxy_unlocked(
     in_dir: &Path,
     out_dir: &Path,
     mirror_dir: Option<&Path>,
-    format: Format,
+    at: (Format, Place),
 ) -> Result<BillingCounts, PipelineError> {
     // Refuse an unusable mirror before anything changes.
     crate::check_mirror(mirror_dir)?;
     let created = CreatedDirs::before(out_dir);
-    let result = fix(in_dir, out_dir, mirror_dir, GROUP_ROWS, format);
+    let result = fix(in_dir, out_dir, mirror_dir, GROUP_ROWS, at);
     if result.is_err() {
         created.remove_if_empty();
     }
@@ -48,9 +52,9 @@ fn fix(
     out_dir: &Path,
     mirror_dir: Option<&Path>,
     group_rows: usize,
-    format: Format,
+    (format, place): (Format, Place),
 ) -> Result<BillingCounts, PipelineError> {
-    let input = input_path(in_dir, LEDGER_FILE, format)?;
+    let input = input_path(in_dir, LEDGER_FILE, format, place)?;
     let mut ledger = LedgerReader::open(&input, group_rows, false)?;
     let schema = LedgerSchema {
         anomaly_type: ledger.anomaly_type(),
@@ -67,8 +71,8 @@ fn fix(
     ]);
     // The backup and the new ledger, each of the input's size.
     out.set_direct_io(crate::direct_io_pays(2 * size_of(&[&input])));
-    out.copy_file(&format.file_name(BACKUP_FILE), &input)?;
-    let mut sink = Sink::ledger(&mut out, format, &[LEDGER_FILE], schema)?;
+    out.copy_file(&place.table(BACKUP_FILE, format), &input)?;
+    let mut sink = Sink::ledger(&mut out, format, &[&place.stem(LEDGER_FILE)], schema)?;
     let mut part = Part::default();
     let mut counts = BillingCounts::default();
     let mut rows = Vec::new();
@@ -82,7 +86,7 @@ fn fix(
         put_ledger(&mut sink, &mut part, format, &rows, schema)?;
     }
     sink.finish(&mut out)?;
-    crate::commit(out, mirror_dir, &[&format.file_name(LEDGER_FILE)])?;
+    crate::commit(out, mirror_dir, &[place.table(LEDGER_FILE, format)])?;
     Ok(counts)
 }
 
@@ -108,7 +112,14 @@ mod tests {
         let input = input();
         let run = |group_rows: usize| {
             let out = tempfile::tempdir().unwrap();
-            let counts = fix(input.path(), out.path(), None, group_rows, Format::Csv).unwrap();
+            let counts = fix(
+                input.path(),
+                out.path(),
+                None,
+                group_rows,
+                (Format::Csv, Place::default()),
+            )
+            .unwrap();
             let ledger = fs::read(out.path().join(LEDGER_FILE)).unwrap();
             let backup = fs::read(out.path().join(BACKUP_FILE)).unwrap();
             (counts, ledger, backup)
@@ -138,10 +149,16 @@ mod tests {
         lines[6] = fields.join(",");
         fs::write(&path, lines.join("\n") + "\n").unwrap();
         for group_rows in [1, 2, 4, GROUP_ROWS] {
-            let error = fix(input.path(), input.path(), None, group_rows, Format::Csv)
-                .err()
-                .unwrap()
-                .to_string();
+            let error = fix(
+                input.path(),
+                input.path(),
+                None,
+                group_rows,
+                (Format::Csv, Place::default()),
+            )
+            .err()
+            .unwrap()
+            .to_string();
             assert_eq!(
                 error,
                 format!(
@@ -151,7 +168,9 @@ mod tests {
             );
         }
         let out = input.path().join("new/out");
-        assert!(fix_ledger_contract_proxy(input.path(), &out, None, Format::Csv).is_err());
+        assert!(
+            fix_ledger_contract_proxy(input.path(), &out, None, Format::Csv, Layout::Flat).is_err()
+        );
         assert!(!input.path().join("new").exists());
     }
 }
