@@ -139,3 +139,31 @@ def test_the_readme_reads_keep_every_id_a_string(csv_run):
                 assert frame[name].dtype == pl.String, (engine, name)
                 values = frame[name].fill_null("").to_list()
             assert values == expected[name], (engine, name)
+
+
+def test_the_package_of_two_shards_in_table_folders_validates(tmp_path):
+    out = tmp_path / "tables"
+    for shard in ("1/2", "2/2"):
+        run_script(
+            "run_all",
+            "--n_customers",
+            "1500",
+            "--layout",
+            "tables",
+            "--shard",
+            shard,
+            "--no_params_mirror",
+            "--quiet",
+            "--out_dir",
+            str(out),
+        )
+    pkg = json.loads((out / "datapackage.json").read_text())
+    customers = next(r for r in pkg["resources"] if r["name"] == "customers")
+    assert customers["path"] == ["customers/part-1-of-2.csv", "customers/part-2-of-2.csv"]
+    report = json.loads(frictionless(out / "datapackage.json").stdout)
+    assert report["valid"] is True, json.dumps(report["tasks"][0]["errors"][:3])
+    rows = {t["name"]: t["stats"]["rows"] for t in report["tasks"]}
+    assert rows["customers"] == 1500
+    assert rows["lines"] == len(csv_column(out / "lines" / "part-1-of-2.csv", "line_id")) + len(
+        csv_column(out / "lines" / "part-2-of-2.csv", "line_id")
+    )
