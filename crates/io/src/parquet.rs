@@ -109,7 +109,7 @@ pub fn billed_ledger_batch(
 // Writer.
 
 /// Every column of every declared table (a name may come more than once).
-fn declared_columns() -> impl Iterator<Item = &'static Column> {
+pub(crate) fn declared_columns() -> impl Iterator<Item = &'static Column> {
     [
         Customers::COLUMNS,
         Lines::COLUMNS,
