@@ -191,7 +191,11 @@ fn run_all_unlocked(
     remove_stale_outputs(&mut out, options);
     let files = crate::commit(out, mirror_dir, &mirrored(options.format))?;
     let profile_files = if options.report {
-        novawireless_report::write_profile_locked(out_dir)?.files
+        let profile = novawireless_report::ProfileOptions {
+            config: options.generate.config.clone(),
+            threads: 0,
+        };
+        novawireless_report::write_profile_locked_with(out_dir, &profile)?.files
     } else {
         Vec::new()
     };
@@ -257,7 +261,7 @@ fn bytes_per_customer(format: Format) -> u64 {
 /// profile (written again after the commit with --report) and, without
 /// --clean_twin, the clean twin.
 fn remove_stale_outputs(out: &mut OutputSet, options: &RunAllOptions) {
-    for name in ["report.html", "customers_v1_profile.csv"] {
+    for name in novawireless_report::OUTPUT_FILES {
         out.remove_on_commit(name);
     }
     if !options.clean_twin {

@@ -1,0 +1,270 @@
+//! `table_profile.csv`: a light profile of every column of every table of
+//! the folder (type, rows, missing, distinct up to a cap, min, max, mean),
+//! accumulated in a single streaming pass per table in fixed memory.
+
+use crate::number::{decimal, Moments};
+use crate::profile::{ColumnProfile, ColumnType, Distinct};
+use std::collections::HashSet;
+
+/// The tables profiled, by their CSV file names (the Parquet twin of
+/// `X.csv` is `X.parquet`), in the order of `table_profile.csv`.
+/// `customers_v1.csv`, the identical copy of `customers.csv`, is not read
+/// again.
+pub const PROFILED_TABLES: [&str; 11] = [
+    "customers.csv",
+    "lines.csv",
+    "devices.csv",
+    "eip_agreements.csv",
+    "line_device_usage.csv",
+    "master_account_ledger.csv",
+    "master_account_ledger__anomalies.csv",
+    "imei_anomaly_examples.csv",
+    "anomaly_manifest.csv",
+    "master_account_ledger__clean.csv",
+    "master_account_ledger__pre_contract_fix.csv",
+];
+
+/// Distinct values counted exactly per column of `table_profile.csv`;
+/// past this many the column is reported as `>1000`.
+pub const TABLE_DISTINCT_LIMIT: usize = 1_000;
+
+/// The columns of `table_profile.csv`, in order.
+pub const TABLE_PROFILE_COLUMNS: [&str; 10] = [
+    "table",
+    "column",
+    "type",
+    "rows",
+    "missing",
+    "missing_share",
+    "distinct",
+    "min",
+    "max",
+    "mean",
+];
+
+/// One row of `table_profile.csv`: one column of one table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableColumn {
+    /// The table, without extension (`master_account_ledger`).
+    pub table: String,
+    /// The column name.
+    pub column: String,
+    /// Its type, judged from all its non-missing values.
+    pub column_type: ColumnType,
+    /// Rows of the table.
+    pub rows: u64,
+    /// Empty fields.
+    pub missing: u64,
+    /// Distinct non-missing values, exact up to [`TABLE_DISTINCT_LIMIT`].
+    pub distinct: Distinct,
+    /// Min, max and mean of a numeric column.
+    pub range: Option<(f64, f64, f64)>,
+}
+
+impl TableColumn {
+    /// The share of rows with the field empty (0 for an empty table).
+    pub fn missing_share(&self) -> f64 {
+        if self.rows == 0 {
+            0.0
+        } else {
+            self.missing as f64 / self.rows as f64
+        }
+    }
+
+    /// The row from a full column profile of the customers table, with
+    /// `distinct` capped as for every other table.
+    pub(crate) fn from_profile(table: &str, rows: u64, p: &ColumnProfile) -> Self {
+        let distinct = match p.distinct {
+            Distinct::Exact(n) if n <= TABLE_DISTINCT_LIMIT as u64 => Distinct::Exact(n),
+            _ => Distinct::MoreThan(TABLE_DISTINCT_LIMIT as u64),
+        };
+        TableColumn {
+            table: table.to_string(),
+            column: p.column.clone(),
+            column_type: p.column_type,
+            rows,
+            missing: p.missing,
+            distinct,
+            range: p.numeric.map(|s| (s.min, s.max, s.mean)),
+        }
+    }
+
+    fn fields(&self) -> [String; 10] {
+        let range = |f: fn(&(f64, f64, f64)) -> f64| self.range.as_ref().map(f).map(decimal);
+        [
+            self.table.clone(),
+            self.column.clone(),
+            self.column_type.to_string(),
+            self.rows.to_string(),
+            self.missing.to_string(),
+            decimal(self.missing_share()),
+            self.distinct.to_string(),
+            range(|r| r.0).unwrap_or_default(),
+            range(|r| r.1).unwrap_or_default(),
+            range(|r| r.2).unwrap_or_default(),
+        ]
+    }
+}
+
+/// `table_profile.csv`: a header row and one row per column, `\n` line ends.
+pub(crate) fn to_csv(columns: &[TableColumn]) -> Vec<u8> {
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    // Writing into a Vec cannot fail.
+    let _ = writer.write_record(TABLE_PROFILE_COLUMNS);
+    for c in columns {
+        let _ = writer.write_record(c.fields());
+    }
+    writer.into_inner().unwrap_or_default()
+}
+
+/// The light profile of one column, one value at a time.
+struct Light {
+    missing: u64,
+    numeric: bool,
+    integer: bool,
+    moments: Moments,
+    /// FNV-1a hashes of the distinct values, until more than the limit.
+    hashes: Option<HashSet<u64>>,
+}
+
+impl Light {
+    fn new() -> Self {
+        Light {
+            missing: 0,
+            numeric: true,
+            integer: true,
+            moments: Moments::default(),
+            hashes: Some(HashSet::new()),
+        }
+    }
+
+    fn add(&mut self, field: &str) {
+        if field.is_empty() {
+            self.missing += 1;
+            return;
+        }
+        if self.numeric {
+            match field.parse::<f64>().ok().filter(|x| x.is_finite()) {
+                Some(x) => {
+                    self.moments.add(x);
+                    if self.integer && field.parse::<i64>().is_err() {
+                        self.integer = false;
+                    }
+                }
+                None => {
+                    self.numeric = false;
+                    self.integer = false;
+                }
+            }
+        }
+        if let Some(hashes) = self.hashes.as_mut() {
+            if hashes.insert(crate::profile::fnv1a(field)) && hashes.len() > TABLE_DISTINCT_LIMIT {
+                self.hashes = None;
+            }
+        }
+    }
+}
+
+/// Accumulates the light profile of every column of one table.
+pub(crate) struct TableProfiler {
+    table: String,
+    names: Vec<String>,
+    columns: Vec<Light>,
+    rows: u64,
+}
+
+impl TableProfiler {
+    /// A profiler for table `table` (no extension) with this header.
+    pub(crate) fn new(table: &str, header: &[String]) -> Self {
+        TableProfiler {
+            table: table.to_string(),
+            names: header.to_vec(),
+            columns: header.iter().map(|_| Light::new()).collect(),
+            rows: 0,
+        }
+    }
+
+    /// Adds one row (a field short of the header counts as missing).
+    pub(crate) fn add(&mut self, record: &csv::StringRecord) {
+        self.rows += 1;
+        for (i, column) in self.columns.iter_mut().enumerate() {
+            column.add(record.get(i).unwrap_or(""));
+        }
+    }
+
+    /// One row per column, in header order.
+    pub(crate) fn finish(self) -> Vec<TableColumn> {
+        let rows = self.rows;
+        let table = self.table;
+        self.names
+            .into_iter()
+            .zip(self.columns)
+            .map(|(column, light)| {
+                let count = rows - light.missing;
+                let column_type = if count == 0 || !light.numeric {
+                    ColumnType::Text
+                } else if light.integer {
+                    ColumnType::Integer
+                } else {
+                    ColumnType::Float
+                };
+                let distinct = match &light.hashes {
+                    Some(h) => Distinct::Exact(h.len() as u64),
+                    None => Distinct::MoreThan(TABLE_DISTINCT_LIMIT as u64),
+                };
+                let m = light.moments;
+                TableColumn {
+                    table: table.clone(),
+                    column,
+                    column_type,
+                    rows,
+                    missing: light.missing,
+                    distinct,
+                    range: (column_type != ColumnType::Text).then(|| (m.min(), m.max(), m.mean())),
+                }
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_distinct_and_range_per_column() {
+        let header = ["a", "b", "c"].map(String::from);
+        let mut p = TableProfiler::new("t", &header);
+        for row in [
+            ["1", "x", ""],
+            ["2.5", "", ""],
+            ["", "x", ""],
+            ["4", "y", ""],
+        ] {
+            p.add(&csv::StringRecord::from(row.to_vec()));
+        }
+        let cols = p.finish();
+        assert_eq!(cols[0].column_type, ColumnType::Float);
+        assert_eq!((cols[0].rows, cols[0].missing), (4, 1));
+        assert_eq!(cols[0].range, Some((1.0, 4.0, 2.5)));
+        assert_eq!(cols[1].distinct, Distinct::Exact(2));
+        assert_eq!(cols[1].missing, 1);
+        assert_eq!(cols[2].missing_share(), 1.0);
+        assert_eq!(cols[2].column_type, ColumnType::Text);
+        let csv = String::from_utf8(to_csv(&cols)).unwrap();
+        assert_eq!(csv.lines().nth(1), Some("t,a,float,4,1,0.25,3,1,4,2.5"));
+    }
+
+    #[test]
+    fn distinct_past_the_cap_is_a_lower_bound() {
+        let mut p = TableProfiler::new("t", &["id".to_string()]);
+        for i in 0..=TABLE_DISTINCT_LIMIT {
+            p.add(&csv::StringRecord::from(vec![format!("ID{i}")]));
+        }
+        let cols = p.finish();
+        assert_eq!(cols[0].distinct, Distinct::MoreThan(1000));
+        assert_eq!(cols[0].distinct.to_string(), ">1000");
+    }
+}
