@@ -125,6 +125,8 @@ svg .hlabel{font-size:10.5px;fill:#323f4b}
 td.flag{background:#fde8e4;color:#9b2c1f;font-weight:600}
 table.alerts td,table.fidelity td:first-child,table.missing th{white-space:normal;text-align:left}
 table.fidelity small{font-weight:400;color:var(--muted)}
+table.wrap td,table.wrap td:last-child{white-space:normal;text-align:left;vertical-align:top}
+table.missing{width:auto;min-width:min(100%,720px)}
 .meter{display:inline-block;width:80px;height:8px;background:#eef1f4;margin-right:8px;vertical-align:middle}
 .meter i{display:block;height:100%;background:#d08c2e}
 svg rect:hover{opacity:.8}

@@ -258,7 +258,7 @@ pub(crate) fn anomaly_rates(out: &mut String, rates: Option<&[EligibleRate]>, so
         esc(source)
     );
     out.push_str(
-        "<figure>\n<h3>Who is eligible</h3>\n<table class=\"keys\">\n<tr><th>defect</th><th>eligible lines</th></tr>\n",
+        "<figure>\n<h3>Who is eligible</h3>\n<table class=\"keys wrap\">\n<tr><th>defect</th><th>eligible lines</th></tr>\n",
     );
     for r in rates {
         let _ = writeln!(
