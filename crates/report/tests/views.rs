@@ -290,3 +290,26 @@ fn the_same_folder_gives_the_same_bytes_on_any_thread_count() {
         assert!(x == y, "{name} differs");
     }
 }
+
+#[test]
+fn the_layout_wraps_and_no_text_is_set_below_nine_pixels() {
+    let (dir, _) = profiled();
+    let html = fs::read_to_string(dir.path().join(REPORT_FILE)).unwrap();
+    // Chart grids wrap to one column on a narrow page; cards too.
+    assert!(html.contains("grid-template-columns:repeat(auto-fit,minmax(min(100%,520px),1fr))"));
+    assert!(html.contains("grid-template-columns:repeat(auto-fit,minmax(140px,1fr))"));
+    assert!(html.contains("@media (max-width:760px)"));
+    // The heatmap is drawn at its natural size, never scaled down.
+    assert!(html.contains("class=\"fixed\" role=\"img\" aria-label=\"Association heatmap"));
+    // Every font size of the stylesheet is at least 9 px.
+    let sizes: Vec<f64> = html
+        .match_indices("font-size:")
+        .map(|(at, _)| {
+            let rest = &html[at + "font-size:".len()..];
+            let end = rest.find("px").unwrap();
+            rest[..end].parse::<f64>().unwrap()
+        })
+        .collect();
+    assert!(sizes.len() > 10, "{sizes:?}");
+    assert!(sizes.iter().all(|&s| s >= 9.0), "{sizes:?}");
+}
