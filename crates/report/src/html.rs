@@ -119,14 +119,14 @@ svg .cellv{font-size:9px;fill:#1f2933;pointer-events:none}
 svg .cellv.dark{fill:#fff}
 svg .nocell{fill:#eef1f4}
 svg .hlabel{font-size:10.5px;fill:#323f4b}
-.legend{display:flex;align-items:center;gap:2px;font-size:12px;color:var(--muted);margin:8px 0 2px}
+.legend{display:flex;align-items:center;justify-content:center;gap:2px;font-size:12px;color:var(--muted);margin:8px 0 2px}
 .legend i{display:inline-block;width:18px;height:10px}
 .legend span{margin:0 6px}
 td.flag{background:#fde8e4;color:#9b2c1f;font-weight:600}
 table.alerts td,table.fidelity td:first-child,table.missing th{white-space:normal;text-align:left}
 table.fidelity small{font-weight:400;color:var(--muted)}
-table.wrap td,table.wrap td:last-child{white-space:normal;text-align:left;vertical-align:top}
-table.missing{width:auto;min-width:min(100%,720px)}
+table.keys.wrap td,table.keys.wrap td:last-child{white-space:normal;text-align:left;vertical-align:top}
+.scroll.narrow{max-width:820px}
 .meter{display:inline-block;width:80px;height:8px;background:#eef1f4;margin-right:8px;vertical-align:middle}
 .meter i{display:block;height:100%;background:#d08c2e}
 svg rect:hover{opacity:.8}

@@ -2,7 +2,7 @@
 //! the folder (type, rows, missing, distinct up to a cap, min, max, mean),
 //! accumulated in a single streaming pass per table in fixed memory.
 
-use crate::number::{decimal, Moments};
+use crate::number::decimal;
 use crate::profile::{ColumnProfile, ColumnType, Distinct};
 use std::collections::HashSet;
 
@@ -119,14 +119,26 @@ pub(crate) fn to_csv(columns: &[TableColumn]) -> Vec<u8> {
     writer.into_inner().unwrap_or_default()
 }
 
+/// Distinct values a column compares directly before it hashes them: a
+/// flag or a category is then found by a string comparison or two.
+const SMALL: usize = 16;
+
 /// The light profile of one column, one value at a time.
 struct Light {
     missing: u64,
     numeric: bool,
     integer: bool,
-    moments: Moments,
-    /// FNV-1a hashes of the distinct values, until more than the limit.
-    hashes: Option<HashSet<u64>>,
+    /// Count, sum, min and max of the numeric values.
+    n: u64,
+    sum: f64,
+    min: f64,
+    max: f64,
+    /// The first [`SMALL`] distinct values.
+    small: Vec<String>,
+    /// FNV-1a hashes of the distinct values once past [`SMALL`].
+    hashes: HashSet<u64>,
+    /// More than [`TABLE_DISTINCT_LIMIT`] distinct values were seen.
+    saturated: bool,
 }
 
 impl Light {
@@ -135,8 +147,13 @@ impl Light {
             missing: 0,
             numeric: true,
             integer: true,
-            moments: Moments::default(),
-            hashes: Some(HashSet::new()),
+            n: 0,
+            sum: 0.0,
+            min: f64::INFINITY,
+            max: f64::NEG_INFINITY,
+            small: Vec::new(),
+            hashes: HashSet::new(),
+            saturated: false,
         }
     }
 
@@ -146,23 +163,73 @@ impl Light {
             return;
         }
         if self.numeric {
-            match field.parse::<f64>().ok().filter(|x| x.is_finite()) {
+            self.add_number(field);
+        }
+        if !self.saturated {
+            self.add_distinct(field);
+        }
+    }
+
+    /// A whole number is read as one (the cheaper parse), anything else as
+    /// a finite float; text makes the column text for good.
+    fn add_number(&mut self, field: &str) {
+        let whole = if self.integer {
+            field.parse::<i64>().ok()
+        } else {
+            None
+        };
+        let x = match whole {
+            Some(v) => v as f64,
+            None => match field.parse::<f64>().ok().filter(|x| x.is_finite()) {
                 Some(x) => {
-                    self.moments.add(x);
-                    if self.integer && field.parse::<i64>().is_err() {
-                        self.integer = false;
-                    }
+                    self.integer = false;
+                    x
                 }
                 None => {
                     self.numeric = false;
                     self.integer = false;
+                    return;
                 }
+            },
+        };
+        self.n += 1;
+        self.sum += x;
+        self.min = self.min.min(x);
+        self.max = self.max.max(x);
+    }
+
+    fn add_distinct(&mut self, field: &str) {
+        if self.hashes.is_empty() {
+            if self.small.iter().any(|s| s == field) {
+                return;
             }
+            if self.small.len() < SMALL {
+                self.small.push(field.to_string());
+                return;
+            }
+            self.hashes = self
+                .small
+                .iter()
+                .map(|s| crate::profile::fnv1a(s))
+                .collect();
         }
-        if let Some(hashes) = self.hashes.as_mut() {
-            if hashes.insert(crate::profile::fnv1a(field)) && hashes.len() > TABLE_DISTINCT_LIMIT {
-                self.hashes = None;
-            }
+        if self.hashes.insert(crate::profile::fnv1a(field))
+            && self.hashes.len() > TABLE_DISTINCT_LIMIT
+        {
+            self.saturated = true;
+            self.hashes = HashSet::new();
+            self.small = Vec::new();
+        }
+    }
+
+    /// Distinct values seen.
+    fn distinct(&self) -> Distinct {
+        if self.saturated {
+            Distinct::MoreThan(TABLE_DISTINCT_LIMIT as u64)
+        } else if self.hashes.is_empty() {
+            Distinct::Exact(self.small.len() as u64)
+        } else {
+            Distinct::Exact(self.hashes.len() as u64)
         }
     }
 }
@@ -210,11 +277,8 @@ impl TableProfiler {
                 } else {
                     ColumnType::Float
                 };
-                let distinct = match &light.hashes {
-                    Some(h) => Distinct::Exact(h.len() as u64),
-                    None => Distinct::MoreThan(TABLE_DISTINCT_LIMIT as u64),
-                };
-                let m = light.moments;
+                let distinct = light.distinct();
+                let mean = light.sum / light.n.max(1) as f64;
                 TableColumn {
                     table: table.clone(),
                     column,
@@ -222,7 +286,8 @@ impl TableProfiler {
                     rows,
                     missing: light.missing,
                     distinct,
-                    range: (column_type != ColumnType::Text).then(|| (m.min(), m.max(), m.mean())),
+                    range: (column_type != ColumnType::Text)
+                        .then_some((light.min, light.max, mean)),
                 }
             })
             .collect()
@@ -255,6 +320,20 @@ mod tests {
         assert_eq!(cols[2].column_type, ColumnType::Text);
         let csv = String::from_utf8(to_csv(&cols)).unwrap();
         assert_eq!(csv.lines().nth(1), Some("t,a,float,4,1,0.25,3,1,4,2.5"));
+    }
+
+    #[test]
+    fn distinct_values_are_counted_past_the_direct_comparisons() {
+        let mut p = TableProfiler::new("t", &["k".to_string()]);
+        for _ in 0..2 {
+            for i in 0..(SMALL + 4) {
+                p.add(&csv::StringRecord::from(vec![(i * 10).to_string()]));
+            }
+        }
+        let cols = p.finish();
+        assert_eq!(cols[0].distinct, Distinct::Exact(SMALL as u64 + 4));
+        assert_eq!(cols[0].column_type, ColumnType::Integer);
+        assert_eq!(cols[0].range, Some((0.0, 190.0, 95.0)));
     }
 
     #[test]

@@ -375,7 +375,7 @@ pub(crate) fn missing_values(out: &mut String, columns: &[TableColumn], tables: 
          and their share (the bar). Every column of every table, with type, distinct values \
          and range, is in <code>table_profile.csv</code>.",
     );
-    out.push_str("<div class=\"scroll\"><table class=\"missing\">\n");
+    out.push_str("<div class=\"scroll narrow\"><table class=\"missing\">\n");
     for (table, rows) in tables {
         let of: Vec<&TableColumn> = columns.iter().filter(|c| &c.table == table).collect();
         let with: Vec<&&TableColumn> = of.iter().filter(|c| c.missing > 0).collect();
