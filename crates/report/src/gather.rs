@@ -98,58 +98,60 @@ fn association_pass(
     Ok(pass.finish())
 }
 
-enum Done {
-    Table(usize, Option<TablePass>),
-    Associations(Associations),
-}
+/// The table jobs, largest tables first, so the threads finish together
+/// (positions in [`PROFILED_TABLES`]; the customers table, at 0, is read
+/// by the caller's first pass).
+const JOB_ORDER: [usize; 10] = [5, 6, 9, 10, 4, 1, 2, 3, 7, 8];
 
-/// Runs the association pass and one pass per other table of
-/// [`PROFILED_TABLES`] on up to `threads` threads; every job runs, and the
-/// error of the first failing job (in job order) is returned.
-pub(crate) fn gather(
+/// Runs `first_pass` (the caller's pass over the customers table) and then
+/// the association pass on this thread, while up to `threads − 1` other
+/// threads read the other tables of [`PROFILED_TABLES`]; this thread joins
+/// them when its passes are done. Every job runs; the error reported is
+/// that of the first failing job in a fixed order (first pass, association
+/// pass, then the tables in file order).
+pub(crate) fn gather<T>(
     dir: &Path,
     format: Format,
-    profiles: &[ColumnProfile],
     threads: usize,
-) -> Result<Gathered, ReportError> {
-    // Job 0 is the association pass; job k ≥ 1 is table k.
-    let jobs = PROFILED_TABLES.len();
+    first_pass: impl FnOnce() -> Result<(Vec<ColumnProfile>, T), ReportError>,
+) -> Result<(Gathered, Vec<ColumnProfile>, T), ReportError> {
     let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<(usize, Result<Done, ReportError>)>> = Mutex::new(Vec::new());
-    std::thread::scope(|scope| {
-        for _ in 0..threads.clamp(1, jobs) {
-            scope.spawn(|| loop {
-                let k = next.fetch_add(1, Ordering::Relaxed);
-                if k >= jobs {
-                    break;
-                }
-                let done = if k == 0 {
-                    association_pass(dir, format, profiles).map(Done::Associations)
-                } else {
-                    table_pass(dir, PROFILED_TABLES[k], format).map(|t| Done::Table(k, t))
-                };
-                if let Ok(mut r) = results.lock() {
-                    r.push((k, done));
-                }
-            });
+    let results: Mutex<Vec<(usize, Result<Option<TablePass>, ReportError>)>> =
+        Mutex::new(Vec::new());
+    let work = || loop {
+        let Some(&k) = JOB_ORDER.get(next.fetch_add(1, Ordering::Relaxed)) else {
+            break;
+        };
+        let done = table_pass(dir, PROFILED_TABLES[k], format);
+        if let Ok(mut r) = results.lock() {
+            r.push((k, done));
         }
+    };
+    let mine = std::thread::scope(|scope| {
+        for _ in 1..threads.clamp(1, JOB_ORDER.len() + 1) {
+            scope.spawn(work);
+        }
+        let mine = first_pass().and_then(|(profiles, extra)| {
+            let associations = association_pass(dir, format, &profiles)?;
+            Ok((associations, profiles, extra))
+        });
+        work();
+        mine
     });
+    let (associations, profiles, extra) = mine?;
     let mut results = results.into_inner().unwrap_or_default();
-    // In job order, so the error reported is the same every time.
+    // In file order, so the error reported is the same every time.
     results.sort_by_key(|(k, _)| *k);
-    let mut tables: Vec<Option<TablePass>> = vec![None; jobs];
-    let mut associations = None;
-    for (_, r) in results {
-        match r? {
-            Done::Table(k, t) => tables[k] = t,
-            Done::Associations(a) => associations = Some(a),
-        }
+    let mut tables: Vec<Option<TablePass>> = vec![None; PROFILED_TABLES.len()];
+    for (k, r) in results {
+        tables[k] = r?;
     }
-    let associations = associations.ok_or_else(|| ReportError::MissingCustomers {
-        path: dir.join(crate::CUSTOMERS_FILE).display().to_string(),
-    })?;
-    Ok(Gathered {
-        tables,
-        associations,
-    })
+    Ok((
+        Gathered {
+            tables,
+            associations,
+        },
+        profiles,
+        extra,
+    ))
 }

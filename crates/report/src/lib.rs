@@ -383,27 +383,25 @@ pub fn write_profile_locked_with(
     };
     let format = format.unwrap_or(read::Format::Csv);
     let (baseline, config_note) = config::baseline(out_dir, options.config.as_deref())?;
-    let mut profiler = profile::Profiler::new(customers.header());
-    let mut charts = charts::CustomerCharts::new(customers.header());
-    let mut segments = churn::ChurnBySegment::new(customers.header());
-    let mut observed = fidelity::Observed::new(customers.header());
-    let mut rows = 0u64;
-    while let Some(record) = customers.next_record()? {
-        profiler.add(record);
-        charts.add(record);
-        segments.add(record);
-        observed.add(record);
-        rows += 1;
-    }
-    let columns = profiler.finish();
     let threads = match options.threads {
         0 => std::thread::available_parallelism().map_or(2, |n| n.get().min(4)),
         n => n,
     };
-    let fidelity = observed
-        .active()
-        .then(|| observed.compare(&fidelity::targets(&baseline), config_note));
-    let gathered = gather::gather(out_dir, format, &columns, threads)?;
+    let (gathered, columns, (first, targets)) = gather::gather(out_dir, format, threads, || {
+        let (columns, first) = first_pass(&mut customers)?;
+        let targets = first
+            .observed
+            .active()
+            .then(|| fidelity::targets(&baseline));
+        Ok((columns, (first, targets)))
+    })?;
+    let FirstPass {
+        rows,
+        charts,
+        segments,
+        observed,
+    } = first;
+    let fidelity = targets.map(|t| observed.compare(&t, config_note));
     let found = Found::new(rows, &columns, &gathered);
     let alerts = alerts::alerts(&found.table_columns, &gathered.associations);
     let churn_by_segment = segments.finish();
@@ -458,6 +456,35 @@ pub fn write_profile_locked_with(
         fidelity,
         files,
     })
+}
+
+/// What the first pass over the customers table found besides the column
+/// profiles.
+struct FirstPass {
+    rows: u64,
+    charts: charts::CustomerCharts,
+    segments: churn::ChurnBySegment,
+    observed: fidelity::Observed,
+}
+
+/// The first pass over the customers table: the column profiles, the
+/// charts, churn by segment and the fidelity counts.
+fn first_pass(customers: &mut read::Table) -> Result<(Vec<ColumnProfile>, FirstPass), ReportError> {
+    let mut profiler = profile::Profiler::new(customers.header());
+    let mut first = FirstPass {
+        rows: 0,
+        charts: charts::CustomerCharts::new(customers.header()),
+        segments: churn::ChurnBySegment::new(customers.header()),
+        observed: fidelity::Observed::new(customers.header()),
+    };
+    while let Some(record) = customers.next_record()? {
+        profiler.add(record);
+        first.charts.add(record);
+        first.segments.add(record);
+        first.observed.add(record);
+        first.rows += 1;
+    }
+    Ok((profiler.finish(), first))
 }
 
 /// The later passes' results, put together.
