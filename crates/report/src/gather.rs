@@ -98,6 +98,9 @@ fn association_pass(
     Ok(pass.finish())
 }
 
+/// What one table's pass gives: `None` for a table the folder lacks.
+type TableResult = Result<Option<TablePass>, ReportError>;
+
 /// The table jobs, largest tables first, so the threads finish together
 /// (positions in [`PROFILED_TABLES`]; the customers table, at 0, is read
 /// by the caller's first pass).
@@ -116,15 +119,13 @@ pub(crate) fn gather<T>(
     first_pass: impl FnOnce() -> Result<(Vec<ColumnProfile>, T), ReportError>,
 ) -> Result<(Gathered, Vec<ColumnProfile>, T), ReportError> {
     let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<(usize, Result<Option<TablePass>, ReportError>)>> =
-        Mutex::new(Vec::new());
-    let work = || loop {
-        let Some(&k) = JOB_ORDER.get(next.fetch_add(1, Ordering::Relaxed)) else {
-            break;
-        };
-        let done = table_pass(dir, PROFILED_TABLES[k], format);
-        if let Ok(mut r) = results.lock() {
-            r.push((k, done));
+    let results: Mutex<Vec<(usize, TableResult)>> = Mutex::new(Vec::new());
+    let work = || {
+        while let Some(&k) = JOB_ORDER.get(next.fetch_add(1, Ordering::Relaxed)) {
+            let done = table_pass(dir, PROFILED_TABLES[k], format);
+            if let Ok(mut r) = results.lock() {
+                r.push((k, done));
+            }
         }
     };
     let mine = std::thread::scope(|scope| {
