@@ -6,7 +6,6 @@
 
 use crate::profile::{ColumnProfile, ColumnType, Distinct, TOP_VALUES_MAX_DISTINCT};
 use crate::stats::{correlation_ratio, cramers_v, PairSums, Sums};
-use std::collections::HashMap;
 
 /// An integer column with at most this many distinct values (flags,
 /// line counts, device terms) is categorical.
@@ -80,8 +79,9 @@ struct Slot {
     kind: Kind,
     /// A numeric column's shift (its mean).
     shift: f64,
-    /// A categorical column's levels, by first appearance.
-    levels: HashMap<String, usize>,
+    /// A categorical column's levels, by first appearance (at most 50, so
+    /// a scan beats hashing).
+    levels: Vec<String>,
 }
 
 /// Accumulates the pairs' counts and sums.
@@ -124,7 +124,7 @@ impl AssociationPass {
                         at,
                         kind,
                         shift: p.numeric.map_or(0.0, |s| s.mean),
-                        levels: HashMap::new(),
+                        levels: Vec::new(),
                     });
                     names.push(p.column.clone());
                 }
@@ -207,13 +207,13 @@ impl AssociationPass {
 
 /// The level of a categorical value; `None` past [`LEVELS`] levels (the
 /// first pass guarantees there are no more).
-fn level(levels: &mut HashMap<String, usize>, field: &str) -> Option<usize> {
-    if let Some(&l) = levels.get(field) {
+fn level(levels: &mut Vec<String>, field: &str) -> Option<usize> {
+    if let Some(l) = levels.iter().position(|v| v == field) {
         return Some(l);
     }
     let next = levels.len();
     (next < LEVELS).then(|| {
-        levels.insert(field.to_string(), next);
+        levels.push(field.to_string());
         next
     })
 }
