@@ -223,6 +223,7 @@ fn optional_outputs_of_an_earlier_run_are_removed() {
         "master_account_ledger__clean.csv",
         "report.html",
         "customers_v1_profile.csv",
+        "table_profile.csv",
     ] {
         assert!(out.join(name).is_file(), "{name} not written");
     }
@@ -233,6 +234,7 @@ fn optional_outputs_of_an_earlier_run_are_removed() {
         "master_account_ledger__clean.csv",
         "report.html",
         "customers_v1_profile.csv",
+        "table_profile.csv",
     ] {
         assert!(!out.join(name).exists(), "{name} of the earlier run stayed");
     }

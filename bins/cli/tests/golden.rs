@@ -171,7 +171,11 @@ fn regenerate() -> BTreeMap<String, String> {
     let output = run_ok(step_binary("profile"), &[a("--out_dir"), a(&dir)]);
     let stdout = String::from_utf8_lossy(&output.stdout).replace(&dir.display().to_string(), "OUT");
     record(&mut out, "profile/(stdout)", stdout.as_bytes());
-    for name in ["customers_v1_profile.csv", "report.html"] {
+    for name in [
+        "customers_v1_profile.csv",
+        "table_profile.csv",
+        "report.html",
+    ] {
         record(
             &mut out,
             &format!("profile/{name}"),

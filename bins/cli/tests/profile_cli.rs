@@ -49,13 +49,15 @@ fn profiles_a_folder_and_prints_the_files() {
             .unwrap()
             .len(),
     );
+    let tables = size(fs::metadata(out.join("table_profile.csv")).unwrap().len());
     let report = size(fs::metadata(out.join("report.html")).unwrap().len());
     assert_eq!(
         String::from_utf8(output.stdout).unwrap(),
         format!(
             "customers 10 lines - devices 5 eip_agreements - ledger rows -\n\
-             wrote {p} ({profile})\nwrote {r} ({report})\n",
+             wrote {p} ({profile})\nwrote {t} ({tables})\nwrote {r} ({report})\n",
             p = out.join("customers_v1_profile.csv").display(),
+            t = out.join("table_profile.csv").display(),
             r = out.join("report.html").display(),
         )
     );

@@ -10,7 +10,11 @@ use std::process::{Command, Output};
 const PROFILE: &str = env!("CARGO_BIN_EXE_profile");
 
 /// The files the profile writes.
-const WRITTEN: [&str; 2] = ["customers_v1_profile.csv", "report.html"];
+const WRITTEN: [&str; 3] = [
+    "customers_v1_profile.csv",
+    "table_profile.csv",
+    "report.html",
+];
 
 /// The `run_all` executable.
 fn run_all_exe() -> &'static str {

@@ -213,7 +213,11 @@ fn run_all_unlocked(
     let mirrored = mirrored(options.format, options.place());
     let files = crate::commit(out, mirror_dir, &mirrored)?;
     let profile_files = if options.report {
-        novawireless_report::write_profile_locked(out_dir)?.files
+        let profile = novawireless_report::ProfileOptions {
+            config: options.generate.config.clone(),
+            threads: 0,
+        };
+        novawireless_report::write_profile_locked_with(out_dir, &profile)?.files
     } else {
         Vec::new()
     };
@@ -292,7 +296,7 @@ fn bytes_per_customer(format: Format) -> u64 {
 /// layout, this shard's part of it only).
 fn remove_stale_outputs(out: &mut OutputSet, options: &RunAllOptions) {
     if options.layout == Layout::Flat {
-        for name in ["report.html", "customers_v1_profile.csv"] {
+        for name in novawireless_report::OUTPUT_FILES {
             out.remove_on_commit(name);
         }
     }

@@ -29,3 +29,7 @@ pub(crate) const INSTALLMENT_MONTHS: &str = "installment_months";
 pub(crate) const IS_CHURNED: &str = "is_churned";
 /// `imei_anomaly_type`.
 pub(crate) const IMEI_ANOMALY_TYPE: &str = "imei_anomaly_type";
+/// `contract_proxy`.
+pub(crate) const CONTRACT_PROXY: &str = "contract_proxy";
+/// `paperless_billing`.
+pub(crate) const PAPERLESS_BILLING: &str = "paperless_billing";

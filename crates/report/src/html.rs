@@ -7,11 +7,15 @@
 
 use crate::charts::{CustomerCharts, GroupMeans, Histogram, TENURE_SEGMENTS};
 use crate::columns;
+use crate::eligible::plain_label;
 use crate::number::{decimal, grouped};
 use crate::profile::ColumnProfile;
 use crate::read::{Categories, Tally, OTHER};
 use crate::svg::{self, esc, Bar};
-use crate::{AnomalyCounts, Receipt};
+use crate::views;
+use crate::{
+    Alert, AnomalyCounts, Associations, EligibleRate, Fidelity, Receipt, SegmentTable, TableColumn,
+};
 use std::fmt::Write;
 
 /// The page title and main heading.
@@ -34,6 +38,19 @@ pub const CHART_TITLES: [&str; 12] = [
     "Anomaly counts by label",
 ];
 
+/// The ids of the page's sections beyond the distributions, in page
+/// order: alerts, observed churn by segment (Wilson intervals), the
+/// association heatmap, fidelity to the model's targets, anomaly rates
+/// among eligible lines, missing values per table.
+pub const SECTION_IDS: [&str; 6] = [
+    "alerts",
+    "churn-by-segment",
+    "associations",
+    "fidelity",
+    "anomaly-rates",
+    "missing-values",
+];
+
 /// Device makes drawn one by one; the rest are summed under `(other)`.
 const MAKES_SHOWN: usize = 12;
 
@@ -51,6 +68,14 @@ pub(crate) struct Page<'a> {
     pub(crate) receipt: Option<&'a Receipt>,
     pub(crate) charts: &'a CustomerCharts,
     pub(crate) profiles: &'a [ColumnProfile],
+    pub(crate) tables: &'a [TableColumn],
+    pub(crate) table_rows: &'a [(String, u64)],
+    pub(crate) churn: &'a [SegmentTable],
+    pub(crate) associations: &'a Associations,
+    pub(crate) alerts: &'a [Alert],
+    pub(crate) eligible: Option<&'a [EligibleRate]>,
+    pub(crate) eligible_source: &'a str,
+    pub(crate) fidelity: Option<&'a Fidelity>,
 }
 
 const STYLE: &str = r#"
@@ -58,18 +83,22 @@ const STYLE: &str = r#"
 *{box-sizing:border-box}
 body{margin:0;background:var(--bg);color:var(--ink);font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
 main{max-width:1240px;margin:0 auto;padding:28px 24px 48px}
+code{font-size:12.5px}
 h1{font-size:26px;margin:0 0 4px}
 h2{font-size:18px;margin:32px 0 12px;padding-bottom:6px;border-bottom:1px solid var(--line)}
 h3{font-size:15px;margin:0}
 p.lede{color:var(--muted);margin:0 0 20px;max-width:900px}
-.cards{display:grid;grid-template-columns:repeat(6,minmax(0,1fr));gap:12px}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(140px,1fr));gap:12px}
 .card{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:12px 14px}
 .card .n{font-size:22px;font-weight:600;font-variant-numeric:tabular-nums}
 .card .what{color:var(--muted);font-size:12px}
-.charts{display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:16px;align-items:start}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(100%,520px),1fr));gap:16px;align-items:start}
+figure.wide{grid-column:1/-1;margin-top:4px}
+.fit{overflow-x:auto}
 figure{margin:0;background:var(--card);border:1px solid var(--line);border-radius:8px;padding:14px 16px 10px}
 figure p{color:var(--muted);font-size:12px;margin:2px 0 8px}
 svg{display:block;width:100%;height:auto}
+svg.fixed{width:auto;max-width:none;margin:0 auto}
 svg text{font-family:inherit}
 svg .tick{font-size:11px;fill:#52606d}
 svg .label{font-size:12px;fill:#323f4b}
@@ -81,6 +110,25 @@ svg .risk{fill:#c8553d}
 svg .count{fill:#2a9d8f}
 svg .anomaly{fill:#d08c2e}
 svg .empty{fill:#fafbfc;stroke:var(--line);stroke-dasharray:4 3}
+svg .pale{fill:#c9d8ea}
+svg .ci{stroke:#1f2933;stroke-width:1.5}
+svg .dot{fill:#1d4e89}
+svg .score{fill:#c8553d}
+svg .note{font-size:10.5px;fill:#616e7c}
+svg .cellv{font-size:9px;fill:#1f2933;pointer-events:none}
+svg .cellv.dark{fill:#fff}
+svg .nocell{fill:#eef1f4}
+svg .hlabel{font-size:10.5px;fill:#323f4b}
+.legend{display:flex;align-items:center;justify-content:center;gap:2px;font-size:12px;color:var(--muted);margin:8px 0 2px}
+.legend i{display:inline-block;width:18px;height:10px}
+.legend span{margin:0 6px}
+td.flag{background:#fde8e4;color:#9b2c1f;font-weight:600}
+table.alerts td,table.fidelity td:first-child,table.missing th{white-space:normal;text-align:left}
+table.fidelity small{font-weight:400;color:var(--muted)}
+table.keys.wrap td,table.keys.wrap td:last-child{white-space:normal;text-align:left;vertical-align:top}
+.scroll.narrow{max-width:820px}
+.meter{display:inline-block;width:80px;height:8px;background:#eef1f4;margin-right:8px;vertical-align:middle}
+.meter i{display:block;height:100%;background:#d08c2e}
 svg rect:hover{opacity:.8}
 .stack{display:flex;flex-direction:column;gap:16px}
 table.keys{font-size:13px}
@@ -99,6 +147,7 @@ table.top td:first-child{width:220px}
 h3.sub{margin:24px 0 4px}
 tr:last-child td{border-bottom:none}
 footer{color:var(--muted);font-size:12px;margin-top:28px}
+@media (max-width:760px){main{padding:16px 10px 32px}figure{padding:10px 8px 6px}h1{font-size:22px}}
 "#;
 
 /// The whole page.
@@ -115,13 +164,16 @@ pub(crate) fn render(page: &Page<'_>) -> String {
          end of the page and in <code>customers_v1_profile.csv</code>.</p>\n"
     );
     summary(&mut out, page);
+    views::alerts(&mut out, page.alerts);
 
     out.push_str("<h2 id=\"customers\">Customers</h2>\n<div class=\"charts\">\n");
     for (h, title) in page.charts.histograms.iter().zip(CHART_TITLES) {
         histogram(&mut out, h, title);
     }
     at_a_glance(&mut out, page.customers, page.profiles);
-    out.push_str("</div>\n<h2 id=\"churn\">Churn risk by segment</h2>\n<div class=\"charts\">\n");
+    out.push_str("</div>\n");
+    views::churn_by_segment(&mut out, page.churn);
+    out.push_str("<h2 id=\"churn\">Churn risk score by segment</h2>\n<div class=\"charts\">\n");
     by_tenure(&mut out, page.charts.by_tenure.as_ref());
     out.push_str("<div class=\"stack\">\n");
     by_group(
@@ -138,7 +190,10 @@ pub(crate) fn render(page: &Page<'_>) -> String {
         columns::INTERNET_SERVICE,
         page.charts.by_internet.as_ref(),
     );
-    out.push_str("</div>\n</div>\n<h2 id=\"accounts\">Accounts and agreements</h2>\n<div class=\"charts\">\n");
+    out.push_str("</div>\n</div>\n");
+    views::associations(&mut out, page.associations);
+    views::fidelity(&mut out, page.fidelity);
+    out.push_str("<h2 id=\"accounts\">Accounts and agreements</h2>\n<div class=\"charts\">\n");
     lines_per_account(&mut out, page.charts.lines_per_account.as_ref());
     eip_terms(&mut out, page.agreements);
     out.push_str("</div>\n<h2 id=\"devices\">Devices and anomalies</h2>\n<div class=\"charts\">\n");
@@ -152,6 +207,8 @@ pub(crate) fn render(page: &Page<'_>) -> String {
     );
     receipt(&mut out, page.receipt);
     out.push_str("</div>\n</div>\n");
+    views::anomaly_rates(&mut out, page.eligible, page.eligible_source);
+    views::missing_values(&mut out, page.tables, page.table_rows);
     profile_table(&mut out, page.profiles);
     let _ = write!(
         out,
@@ -465,7 +522,11 @@ fn anomalies(out: &mut String, counts: Option<&AnomalyCounts>, from_manifest: bo
     let bars: Vec<Bar> = counts
         .counts
         .iter()
-        .map(|(k, &n)| count_bar(k, n, unit))
+        .map(|(k, &n)| {
+            let mut bar = count_bar(plain_label(k), n, unit);
+            bar.tip = format!("{k}: {}", counted(n, unit));
+            bar
+        })
         .collect();
     let chart = svg::rows(title, unit, &bars, true, "anomaly");
     figure(out, title, note, &chart);

@@ -479,7 +479,7 @@ fn compare_values(a: &str, b: &str, numeric: bool) -> std::cmp::Ordering {
 }
 
 /// 64-bit FNV-1a: fixed forever, unlike the standard library's hasher.
-fn fnv1a(text: &str) -> u64 {
+pub(crate) fn fnv1a(text: &str) -> u64 {
     text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
     })

@@ -89,6 +89,11 @@ impl Table {
         }))
     }
 
+    /// The file's name in its folder (`customers.parquet`).
+    pub(crate) fn file_name(&self) -> &str {
+        &self.file
+    }
+
     /// The column names, in file order.
     pub(crate) fn header(&self) -> &[String] {
         self.text.header()
@@ -155,33 +160,6 @@ pub(crate) struct Tally {
     pub(crate) rows: u64,
     /// The column's value counts; `None` when the table has no such column.
     pub(crate) values: Option<Categories>,
-}
-
-/// Reads table `file` of `dir` (in either format) to the end, counting rows
-/// and the values of `column`; `Ok(None)` when the table is absent.
-pub(crate) fn tally(
-    dir: &Path,
-    file: &str,
-    format: Format,
-    column: Option<&str>,
-) -> Result<Option<Tally>, ReportError> {
-    let Some(mut table) = Table::open_optional(dir, file, format)? else {
-        return Ok(None);
-    };
-    let at = column.and_then(|c| table.column(c));
-    let mut values = at.map(|_| Categories::default());
-    let mut rows = 0u64;
-    while let Some(record) = table.next_record()? {
-        rows += 1;
-        if let (Some(i), Some(v)) = (at, values.as_mut()) {
-            v.add(record.get(i).unwrap_or(""));
-        }
-    }
-    Ok(Some(Tally {
-        file: table.file,
-        rows,
-        values,
-    }))
 }
 
 #[cfg(test)]

@@ -256,15 +256,21 @@ pub(crate) fn columns(
 /// Horizontal bars with (possibly long) category labels on the left, each
 /// bar's value printed at its end; `whole` for counts.
 pub(crate) fn rows(title: &str, x_axis: &str, bars: &[Bar], whole: bool, class: &str) -> String {
-    const ROW: f64 = 28.0;
     let (top, bottom, right) = (8.0, 46.0, 72.0);
     let longest = bars
         .iter()
         .map(|b| b.label.chars().count())
         .max()
         .unwrap_or(0);
-    let left = (longest as f64 * 6.7 + 16.0).clamp(72.0, 260.0);
-    let height = top + ROW * bars.len().max(1) as f64 + bottom;
+    // Labels longer than the left margin holds go on a line above their bar.
+    let above = longest > LONG_LABEL;
+    let row = if above { 44.0 } else { 28.0 };
+    let left = if above {
+        12.0
+    } else {
+        (longest as f64 * 6.7 + 16.0).clamp(72.0, 260.0)
+    };
+    let height = top + row * bars.len().max(1) as f64 + bottom;
     let w = WIDTH - left - right;
     let plot_bottom = height - bottom;
     let mut out = String::new();
@@ -278,37 +284,31 @@ pub(crate) fn rows(title: &str, x_axis: &str, bars: &[Bar], whole: bool, class: 
         let value = step * i as f64;
         let x = left + value / x_top * w;
         line(&mut out, (x, top), (x, plot_bottom), "rule");
-        text(
-            &mut out,
-            x,
-            plot_bottom + 16.0,
-            "middle",
-            "tick",
-            &tick_label(value, whole),
-        );
+        let label = tick_label(value, whole);
+        text(&mut out, x, plot_bottom + 16.0, "middle", "tick", &label);
     }
     for (i, b) in bars.iter().enumerate() {
-        let y = top + ROW * i as f64;
+        let y = top + row * i as f64;
+        let bar_top = if above { y + 20.0 } else { y + 5.0 };
         let length = b.value / x_top * w;
-        rect(
-            &mut out,
-            (left, y + 5.0),
-            (length, ROW - 10.0),
-            class,
-            &b.tip,
-        );
-        text(
-            &mut out,
-            left - 8.0,
-            y + ROW / 2.0 + 4.0,
-            "end",
-            "tick",
-            &b.label,
-        );
+        rect(&mut out, (left, bar_top), (length, 18.0), class, &b.tip);
+        if above {
+            text(&mut out, left, y + 14.0, "start", "label", &b.label);
+        } else {
+            text(
+                &mut out,
+                left - 8.0,
+                y + row / 2.0 + 4.0,
+                "end",
+                "tick",
+                &b.label,
+            );
+        }
+        let value_y = bar_top + 13.0;
         text(
             &mut out,
             left + length + 5.0,
-            y + ROW / 2.0 + 4.0,
+            value_y,
             "start",
             "value",
             &b.text,
@@ -327,6 +327,9 @@ pub(crate) fn rows(title: &str, x_axis: &str, bars: &[Bar], whole: bool, class: 
     out
 }
 
+/// Labels longer than this many characters are drawn above their bar.
+const LONG_LABEL: usize = 36;
+
 /// A chart that cannot be drawn: its title and why.
 pub(crate) fn no_data(title: &str, reason: &str) -> String {
     let mut out = String::new();
@@ -339,6 +342,211 @@ pub(crate) fn no_data(title: &str, reason: &str) -> String {
     text(&mut out, WIDTH / 2.0, 64.0, "middle", "label", reason);
     out.push_str("</svg>");
     out
+}
+
+/// One row of an interval chart: a rate with its interval and, when
+/// given, a second value drawn as a diamond (the mean score).
+pub(crate) struct IntervalRow {
+    pub(crate) label: String,
+    pub(crate) rate: f64,
+    pub(crate) interval: (f64, f64),
+    pub(crate) marker: Option<f64>,
+    /// Two lines printed right of the plot.
+    pub(crate) text: (String, String),
+    pub(crate) tip: String,
+}
+
+/// Rates as dots with interval whiskers on a bar, one row each, with an
+/// optional diamond per row; labels left of the plot, or on a line of
+/// their own above each row when `labels_above` (for long labels).
+pub(crate) fn intervals(
+    title: &str,
+    x_axis: &str,
+    rows: &[IntervalRow],
+    labels_above: bool,
+) -> String {
+    let row_height = if labels_above { 50.0 } else { 36.0 };
+    let (top, bottom, right) = (8.0, 46.0, 150.0);
+    let longest = rows
+        .iter()
+        .map(|r| r.label.chars().count())
+        .max()
+        .unwrap_or(0);
+    let left = if labels_above {
+        12.0
+    } else {
+        (longest as f64 * 6.6 + 14.0).clamp(60.0, 200.0)
+    };
+    let height = top + row_height * rows.len().max(1) as f64 + bottom;
+    let w = WIDTH - left - right;
+    let plot_bottom = height - bottom;
+    let mut out = String::new();
+    open(&mut out, title, height);
+    let max = rows
+        .iter()
+        .map(|r| r.interval.1.max(r.marker.unwrap_or(0.0)))
+        .fold(0.0, f64::max);
+    let (step, x_top) = scale(max, false, 4.0);
+    let ticks = (x_top / step).round() as u64;
+    for i in 0..=ticks {
+        let value = step * i as f64;
+        let x = left + value / x_top * w;
+        line(&mut out, (x, top), (x, plot_bottom), "rule");
+        let label = format!("{}%", decimal(value * 100.0));
+        text(&mut out, x, plot_bottom + 16.0, "middle", "tick", &label);
+    }
+    let at = |v: f64| left + v.clamp(0.0, x_top) / x_top * w;
+    for (i, r) in rows.iter().enumerate() {
+        let y0 = top + row_height * i as f64;
+        if labels_above {
+            text(&mut out, left, y0 + 14.0, "start", "label", &r.label);
+        } else {
+            text(
+                &mut out,
+                left - 8.0,
+                y0 + row_height / 2.0 + 4.0,
+                "end",
+                "tick",
+                &r.label,
+            );
+        }
+        let mid = y0 + row_height - 18.0 + if labels_above { 0.0 } else { 2.0 };
+        rect(
+            &mut out,
+            (left, mid - 7.0),
+            (at(r.rate) - left, 14.0),
+            "pale",
+            &r.tip,
+        );
+        let (lo, hi) = (at(r.interval.0), at(r.interval.1));
+        line(&mut out, (lo, mid), (hi, mid), "ci");
+        line(&mut out, (lo, mid - 5.0), (lo, mid + 5.0), "ci");
+        line(&mut out, (hi, mid - 5.0), (hi, mid + 5.0), "ci");
+        let _ = write!(
+            out,
+            r#"<circle cx="{}" cy="{}" r="4" class="dot"><title>{}</title></circle>"#,
+            px(at(r.rate)),
+            px(mid),
+            esc(&r.tip)
+        );
+        if let Some(m) = r.marker {
+            let (x, y) = (at(m), mid);
+            let _ = write!(
+                out,
+                r#"<path d="M{} {}l5 5l-5 5l-5 -5z" class="score"/>"#,
+                px(x),
+                px(y - 5.0)
+            );
+        }
+        text(
+            &mut out,
+            WIDTH - right + 10.0,
+            mid - 2.0,
+            "start",
+            "value",
+            &r.text.0,
+        );
+        text(
+            &mut out,
+            WIDTH - right + 10.0,
+            mid + 11.0,
+            "start",
+            "note",
+            &r.text.1,
+        );
+    }
+    line(&mut out, (left, top), (left, plot_bottom), "axis");
+    text(
+        &mut out,
+        left + w / 2.0,
+        height - 10.0,
+        "middle",
+        "label",
+        x_axis,
+    );
+    out.push_str("</svg>");
+    out
+}
+
+/// One heatmap cell: its value in [0, 1], the text in it and its hover
+/// text.
+pub(crate) type HeatCell = (f64, String, String);
+
+/// A symmetric heatmap of values in [0, 1]: `cells[i][j]` with its text
+/// and hover text, row labels left and column labels (rotated) on top.
+/// Drawn at its natural size (`fixed`), so its text never shrinks below
+/// the stylesheet's sizes unless the page is narrower than the chart.
+pub(crate) fn heatmap(title: &str, labels: &[String], cells: &[Vec<Option<HeatCell>>]) -> String {
+    const CELL: f64 = 23.0;
+    let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0) as f64;
+    let margin = longest * 6.0 + 12.0;
+    let n = labels.len() as f64;
+    let width = margin + CELL * n + 8.0;
+    let height = margin + CELL * n + 8.0;
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        r#"<svg viewBox="0 0 {w} {h}" width="{w}" height="{h}" class="fixed" role="img" aria-label="{t}"><title>{t}</title>"#,
+        w = px(width),
+        h = px(height),
+        t = esc(title),
+    );
+    for (i, label) in labels.iter().enumerate() {
+        let c = margin + CELL * i as f64 + CELL / 2.0;
+        text(&mut out, margin - 6.0, c + 4.0, "end", "hlabel", label);
+        let _ = write!(
+            out,
+            r#"<text transform="translate({} {}) rotate(-90)" text-anchor="start" class="hlabel">{}</text>"#,
+            px(c + 4.0),
+            px(margin - 6.0),
+            esc(label)
+        );
+    }
+    for (i, row) in cells.iter().enumerate() {
+        for (j, cell) in row.iter().enumerate() {
+            let (x, y) = (margin + CELL * j as f64, margin + CELL * i as f64);
+            let Some((value, shown, tip)) = cell else {
+                let _ = write!(
+                    out,
+                    r#"<rect x="{}" y="{}" width="{CELL}" height="{CELL}" class="nocell"/>"#,
+                    px(x),
+                    px(y)
+                );
+                continue;
+            };
+            let _ = write!(
+                out,
+                r#"<rect x="{}" y="{}" width="{CELL}" height="{CELL}" fill="{}" class="cell"><title>{}</title></rect>"#,
+                px(x),
+                px(y),
+                heat(*value),
+                esc(tip)
+            );
+            let class = if *value > 0.55 { "cellv dark" } else { "cellv" };
+            text(
+                &mut out,
+                x + CELL / 2.0,
+                y + CELL / 2.0 + 3.5,
+                "middle",
+                class,
+                shown,
+            );
+        }
+    }
+    out.push_str("</svg>");
+    out
+}
+
+/// The colour of a value in [0, 1]: from near-white to deep blue.
+pub(crate) fn heat(value: f64) -> String {
+    let t = value.clamp(0.0, 1.0);
+    let mix = |a: f64, b: f64| (a + (b - a) * t).round() as u8;
+    format!(
+        "#{:02x}{:02x}{:02x}",
+        mix(247.0, 23.0),
+        mix(249.0, 70.0),
+        mix(251.0, 135.0)
+    )
 }
 
 #[cfg(test)]

@@ -12,7 +12,9 @@ use arrow_array::{
     ArrayRef, BinaryArray, BooleanArray, Date32Array, Float64Array, Int32Array, RecordBatch,
     StringArray,
 };
-use novawireless_report::{write_profile, ReportError, PROFILE_FILE, REPORT_FILE};
+use novawireless_report::{
+    write_profile, ReportError, PROFILE_FILE, REPORT_FILE, TABLE_PROFILE_FILE,
+};
 use parquet::arrow::ArrowWriter;
 use std::fs::{self, File};
 use std::path::Path;
@@ -174,7 +176,7 @@ fn a_parquet_folder_gives_the_profile_of_its_csv_twin() {
     let (csv, parquet) = (csv_folder(), parquet_folder());
     let from_csv = write_profile(csv.path()).unwrap();
     let from_parquet = write_profile(parquet.path()).unwrap();
-    for name in [PROFILE_FILE, REPORT_FILE] {
+    for name in [PROFILE_FILE, TABLE_PROFILE_FILE, REPORT_FILE] {
         assert_eq!(
             String::from_utf8(read(parquet.path(), name)).unwrap(),
             String::from_utf8(read(csv.path(), name)).unwrap(),
