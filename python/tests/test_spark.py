@@ -127,7 +127,7 @@ def test_spark_reads_each_table_folder_of_two_shards_as_the_full_table(
                 str(tables),
             )
         assert sorted(p.name for p in tables.iterdir()) == sorted(
-            [*names, "_receipts"]
+            [*names, "_receipts", "datapackage.json"]
         )
         for name in names:
             folder = tables / name
