@@ -111,6 +111,29 @@ fn line(out: &mut String, (x1, y1): (f64, f64), (x2, y2): (f64, f64), class: &st
     );
 }
 
+/// Ends a horizontal bar chart: the value axis's base line from `top` to
+/// `plot_bottom` at `left`, the axis label centred under the plot of
+/// width `w`, and the closing tag.
+fn close_bar_chart(
+    mut out: String,
+    (left, top, plot_bottom): (f64, f64, f64),
+    w: f64,
+    height: f64,
+    x_axis: &str,
+) -> String {
+    line(&mut out, (left, top), (left, plot_bottom), "axis");
+    text(
+        &mut out,
+        left + w / 2.0,
+        height - 10.0,
+        "middle",
+        "label",
+        x_axis,
+    );
+    out.push_str("</svg>");
+    out
+}
+
 fn rect(out: &mut String, (x, y): (f64, f64), (w, h): (f64, f64), class: &str, tip: &str) {
     let _ = write!(
         out,
@@ -314,17 +337,7 @@ pub(crate) fn rows(title: &str, x_axis: &str, bars: &[Bar], whole: bool, class: 
             &b.text,
         );
     }
-    line(&mut out, (left, top), (left, plot_bottom), "axis");
-    text(
-        &mut out,
-        left + w / 2.0,
-        height - 10.0,
-        "middle",
-        "label",
-        x_axis,
-    );
-    out.push_str("</svg>");
-    out
+    close_bar_chart(out, (left, top, plot_bottom), w, height, x_axis)
 }
 
 /// Labels longer than this many characters are drawn above their bar.
@@ -455,17 +468,7 @@ pub(crate) fn intervals(
             &r.text.1,
         );
     }
-    line(&mut out, (left, top), (left, plot_bottom), "axis");
-    text(
-        &mut out,
-        left + w / 2.0,
-        height - 10.0,
-        "middle",
-        "label",
-        x_axis,
-    );
-    out.push_str("</svg>");
-    out
+    close_bar_chart(out, (left, top, plot_bottom), w, height, x_axis)
 }
 
 /// One heatmap cell: its value in [0, 1], the text in it and its hover
